@@ -1,0 +1,62 @@
+package asr
+
+import "math/rand/v2"
+
+// SpecAugment masks bands of feature channels and stretches of frames with
+// zeros (the mean after CMVN), after Park et al. 2019. Time warping is left
+// out: speed perturbation covers it.
+type SpecAugment struct {
+	FreqMasks   int     // number of channel bands masked
+	FreqWidth   int     // each band is 0..FreqWidth channels wide
+	TimeMasks   int     // number of frame stretches masked
+	TimeWidth   int     // each stretch is 0..TimeWidth frames long
+	MaxTimeFrac float64 // at most this fraction of one utterance per stretch
+}
+
+// DefaultSpecAugment returns 2 frequency masks of up to 4 channels (of 13
+// base channels; a band masks the same channels of the static, Δ and ΔΔ
+// blocks) and 2 time masks of up to 20 frames, at most 10% of the utterance
+// each.
+func DefaultSpecAugment() SpecAugment {
+	return SpecAugment{FreqMasks: 2, FreqWidth: 4, TimeMasks: 2, TimeWidth: 20, MaxTimeFrac: 0.1}
+}
+
+// Apply masks feats in place. feats: [T][blocks*base]; a frequency band
+// [f, f+w) of the base channels is zeroed in every block (statics and their
+// deltas alike). It panics if base does not divide the frame width.
+func (s SpecAugment) Apply(rng *rand.Rand, feats [][]float32, base int) {
+	if len(feats) == 0 {
+		return
+	}
+	d := len(feats[0])
+	if base <= 0 || d%base != 0 {
+		panic("asr: SpecAugment base does not divide the feature width")
+	}
+	for m := 0; m < s.FreqMasks && s.FreqWidth > 0; m++ {
+		w := rng.IntN(s.FreqWidth + 1)
+		if w == 0 || w >= base {
+			continue
+		}
+		f0 := rng.IntN(base - w + 1)
+		for _, row := range feats {
+			for b := 0; b < d; b += base {
+				clear(row[b+f0 : b+f0+w])
+			}
+		}
+	}
+	T := len(feats)
+	maxW := s.TimeWidth
+	if s.MaxTimeFrac > 0 {
+		maxW = min(maxW, int(s.MaxTimeFrac*float64(T)))
+	}
+	for m := 0; m < s.TimeMasks && maxW > 0; m++ {
+		w := rng.IntN(maxW + 1)
+		if w == 0 || w >= T {
+			continue
+		}
+		t0 := rng.IntN(T - w + 1)
+		for t := t0; t < t0+w; t++ {
+			clear(feats[t])
+		}
+	}
+}
