@@ -1,0 +1,30 @@
+// Package ctc implements Connectionist Temporal Classification: the loss and
+// its gradient for training, and decoders (best path and prefix beam search
+// with language-model fusion) for recognition.
+//
+// Inputs are per-frame scores over a label alphabet of size V, one row per
+// frame: logProbs [T][V]float32 holds log-probabilities (the output of a
+// log-softmax), logits [T][V]float32 holds unnormalised scores. Nothing here
+// depends on the model that produced them.
+//
+// Sources:
+//
+//   - A. Graves, S. Fernández, F. Gomez, J. Schmidhuber, "Connectionist
+//     Temporal Classification: Labelling Unsegmented Sequence Data with
+//     Recurrent Neural Networks", ICML 2006 (the forward-backward recursions,
+//     the extended label sequence with blanks, and the rescaling of alpha and
+//     beta per frame, section 4.1).
+//   - PyTorch's torch.nn.functional.ctc_loss (aten/src/ATen/native/LossCTC.cpp)
+//     for the conventions checked by the golden tests: blank index, per-sample
+//     losses, 'mean' reduction dividing by target lengths, zero_infinity.
+//   - A. Y. Hannun, A. L. Maas, D. Jurafsky, A. Y. Ng, "First-Pass Large
+//     Vocabulary Continuous Speech Recognition using Bi-Directional Recurrent
+//     DNNs", arXiv:1408.2873, 2014 (prefix beam search with a language model,
+//     weight alpha and word insertion bonus beta).
+//
+// Errors and panics: bad data (an empty input, a label out of range or equal to
+// the blank, a target that cannot fit in T frames) is reported as an error;
+// misuse by the caller (a gradient buffer whose shape differs from the input,
+// rows of different lengths) panics, and the doc comment of each function says
+// so.
+package ctc
