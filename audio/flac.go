@@ -1,0 +1,143 @@
+package audio
+
+import (
+	"errors"
+
+	"io"
+
+	"github.com/mewkiz/flac"
+)
+
+// maxFLACSamples bounds the samples per channel we accept from one stream
+// (about 6 hours at 48 kHz); it guards the output slice, which grows with the
+// frames actually decoded.
+const maxFLACSamples = 1 << 30
+
+// decodeFLAC decodes a whole FLAC stream. github.com/mewkiz/flac reads only
+// what the stream holds; panics inside it on hostile input are turned into a
+// *FormatError.
+func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			p, err = nil, formatErr("flac", "malformed stream (%v)", e)
+		}
+	}()
+	stream, err := flac.New(r)
+	if err != nil {
+		return nil, flacErr(err)
+	}
+	info := stream.Info
+	if err := checkFLACInfo(info.SampleRate, int(info.NChannels), int(info.BitsPerSample)); err != nil {
+		return nil, err
+	}
+	channels := int(info.NChannels)
+	if err := checkChannel("flac", channel, channels); err != nil {
+		return nil, err
+	}
+	var out []float32
+	if info.NSamples > 0 && info.NSamples < 1<<22 {
+		// A hint only; append grows past it if the header lies.
+		out = make([]float32, 0, info.NSamples)
+	}
+	for {
+		f, err := stream.ParseNext()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, flacErr(err)
+		}
+		if len(f.Subframes) != channels {
+			return nil, formatErr("flac", "frame has %d channels, stream %d", len(f.Subframes), channels)
+		}
+		bps := int(f.BitsPerSample)
+		if bps == 0 {
+			bps = int(info.BitsPerSample)
+		}
+		n := int(f.BlockSize)
+		for _, sf := range f.Subframes {
+			if len(sf.Samples) < n {
+				return nil, formatErr("flac", "subframe holds %d samples, block size %d", len(sf.Samples), n)
+			}
+		}
+		if len(out)+n > maxFLACSamples {
+			return nil, formatErr("flac", "stream longer than %d samples", maxFLACSamples)
+		}
+		scale := 1 / float64(int64(1)<<(bps-1))
+		if channel >= 0 {
+			s := f.Subframes[channel].Samples
+			for i := 0; i < n; i++ {
+				out = append(out, float32(float64(s[i])*scale))
+			}
+			continue
+		}
+		scale /= float64(channels)
+		for i := 0; i < n; i++ {
+			var sum int64
+			for _, sf := range f.Subframes {
+				sum += int64(sf.Samples[i])
+			}
+			out = append(out, float32(float64(sum)*scale))
+		}
+	}
+	return &PCM{Samples: out, Rate: int(info.SampleRate), Channels: channels}, nil
+}
+
+func checkFLACInfo(rate uint32, channels, bits int) error {
+	if rate == 0 {
+		return formatErr("flac", "zero sample rate")
+	}
+	if channels == 0 {
+		return formatErr("flac", "zero channels")
+	}
+	if bits < 4 || bits > 32 {
+		return formatErr("flac", "%d bits per sample", bits)
+	}
+	return nil
+}
+
+// flacErr maps mewkiz/flac errors: truncation stays io.ErrUnexpectedEOF,
+// everything else becomes a *FormatError.
+func flacErr(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &FormatError{Format: "flac", Msg: err.Error()}
+}
+
+func flacConfig(r io.Reader) (c Config, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			c, err = Config{}, formatErr("flac", "malformed stream (%v)", e)
+		}
+	}()
+	stream, err := flac.New(r)
+	if err != nil {
+		return Config{}, flacErr(err)
+	}
+	info := stream.Info
+	if err := checkFLACInfo(info.SampleRate, int(info.NChannels), int(info.BitsPerSample)); err != nil {
+		return Config{}, err
+	}
+	c = Config{Format: "flac", Rate: int(info.SampleRate), Channels: int(info.NChannels),
+		BitDepth: int(info.BitsPerSample), Frames: -1}
+	switch (c.BitDepth + 7) / 8 {
+	case 1:
+		c.Encoding = S8
+	case 2:
+		c.Encoding = S16
+	case 3:
+		c.Encoding = S24
+	default:
+		c.Encoding = S32
+	}
+	if info.NSamples > 0 {
+		c.Frames = int64(info.NSamples)
+	}
+	c.setDuration()
+	return c, nil
+}

@@ -1,0 +1,412 @@
+package audio
+
+import (
+	"bufio"
+
+	"fmt"
+	"io"
+	"math"
+	"time"
+)
+
+// PCM is decoded audio: mono samples (the source's channels mixed, or one of
+// them picked) at Rate samples per second.
+type PCM struct {
+	Samples  []float32 // mono, nominally in [-1, 1]
+	Rate     int       // samples per second
+	Channels int       // channel count of the source
+}
+
+// Duration is the length of p.
+func (p *PCM) Duration() time.Duration {
+	if p.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(len(p.Samples)) / float64(p.Rate) * float64(time.Second))
+}
+
+// A FormatError reports malformed or unsupported input.
+type FormatError struct {
+	Format string // "wav", "flac", "raw" or "" when the format is unknown
+	Msg    string
+}
+
+func (e *FormatError) Error() string {
+	if e.Format == "" {
+		return "audio: " + e.Msg
+	}
+	return "audio: " + e.Format + ": " + e.Msg
+}
+
+func formatErr(format, f string, args ...any) error {
+	return &FormatError{Format: format, Msg: fmt.Sprintf(f, args...)}
+}
+
+// Encoding is the sample encoding of raw or WAV audio data.
+type Encoding int
+
+// Sample encodings. Multi-byte encodings are little-endian unless named BE.
+const (
+	EncodingUnknown Encoding = iota
+	U8                       // unsigned 8-bit, 128 is zero
+	S8                       // signed 8-bit
+	S16                      // signed 16-bit
+	S16BE                    // signed 16-bit big-endian
+	S24                      // signed 24-bit
+	S32                      // signed 32-bit
+	F32                      // IEEE float 32-bit
+	F64                      // IEEE float 64-bit
+	ALaw                     // G.711 A-law, 8-bit
+	MuLaw                    // G.711 µ-law, 8-bit
+	S24BE                    // signed 24-bit big-endian
+	S32BE                    // signed 32-bit big-endian
+	F32BE                    // IEEE float 32-bit big-endian
+	F64BE                    // IEEE float 64-bit big-endian
+)
+
+var encodingNames = [...]string{
+	EncodingUnknown: "unknown", U8: "u8", S8: "s8", S16: "s16le", S16BE: "s16be",
+	S24: "s24le", S32: "s32le", F32: "f32le", F64: "f64le", ALaw: "alaw", MuLaw: "mulaw",
+	S24BE: "s24be", S32BE: "s32be", F32BE: "f32be", F64BE: "f64be",
+}
+
+func (e Encoding) String() string {
+	if e >= 0 && int(e) < len(encodingNames) {
+		return encodingNames[e]
+	}
+	return fmt.Sprintf("Encoding(%d)", int(e))
+}
+
+// ParseEncoding returns the Encoding named s ("s16le", "f32le", "alaw", ...;
+// "s16" is accepted for "s16le" and "ulaw" for "mulaw").
+func ParseEncoding(s string) (Encoding, error) {
+	switch s {
+	case "s16", "pcm16":
+		return S16, nil
+	case "s24":
+		return S24, nil
+	case "s32":
+		return S32, nil
+	case "f32", "float":
+		return F32, nil
+	case "f64", "double":
+		return F64, nil
+	case "ulaw", "u-law", "µlaw":
+		return MuLaw, nil
+	case "a-law":
+		return ALaw, nil
+	}
+	for i, n := range encodingNames {
+		if n == s && i != 0 {
+			return Encoding(i), nil
+		}
+	}
+	return EncodingUnknown, fmt.Errorf("audio: unknown sample encoding %q", s)
+}
+
+// BytesPerSample is the size of one sample of one channel.
+func (e Encoding) BytesPerSample() int {
+	switch e {
+	case U8, S8, ALaw, MuLaw:
+		return 1
+	case S16, S16BE:
+		return 2
+	case S24, S24BE:
+		return 3
+	case S32, S32BE, F32, F32BE:
+		return 4
+	case F64, F64BE:
+		return 8
+	}
+	return 0
+}
+
+// RawFormat describes headerless PCM data.
+type RawFormat struct {
+	Rate     int
+	Encoding Encoding
+	Channels int
+}
+
+// DecodeOptions control Decode.
+type DecodeOptions struct {
+	// Channel picks one source channel (0-based); -1 mixes all channels
+	// to mono by averaging. Note that the zero value picks channel 0; start
+	// from DefaultDecodeOptions to mix.
+	Channel int
+	// Raw, when set, says the input is headerless PCM in this format. Without
+	// it the format is sniffed: WAV ("RIFF"/"RIFX"/"RF64"…"WAVE") or FLAC
+	// ("fLaC", possibly after an ID3v2 tag).
+	Raw *RawFormat
+}
+
+// DefaultDecodeOptions mixes all channels and sniffs the format.
+func DefaultDecodeOptions() DecodeOptions { return DecodeOptions{Channel: -1} }
+
+// Config is what a file's header says about its audio.
+type Config struct {
+	Format   string   // "wav", "flac" or "raw"
+	Encoding Encoding // sample encoding (FLAC: the signed integer encoding of its bit depth)
+	Rate     int
+	Channels int
+	BitDepth int           // bits per sample as stored (valid bits for WAVE_FORMAT_EXTENSIBLE)
+	Frames   int64         // samples per channel; -1 when the header does not say
+	Duration time.Duration // Frames / Rate; 0 when Frames is unknown
+}
+
+func (c *Config) setDuration() {
+	if c.Frames > 0 && c.Rate > 0 {
+		c.Duration = time.Duration(float64(c.Frames) / float64(c.Rate) * float64(time.Second))
+	}
+}
+
+// Decode reads a whole WAV or FLAC stream and mixes its channels to mono.
+func Decode(r io.Reader) (*PCM, error) {
+	return DecodeWithOptions(r, DefaultDecodeOptions())
+}
+
+// DecodeWithOptions is Decode with a channel choice and raw-PCM support.
+func DecodeWithOptions(r io.Reader, o DecodeOptions) (*PCM, error) {
+	if o.Raw != nil {
+		return decodeRaw(r, *o.Raw, o.Channel)
+	}
+	br := bufio.NewReaderSize(r, 4096)
+	kind, err := sniff(br)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case "wav":
+		return decodeWAV(br, o.Channel)
+	default:
+		return decodeFLAC(br, o.Channel)
+	}
+}
+
+// DecodeConfig reads only the header of a WAV or FLAC stream.
+func DecodeConfig(r io.Reader) (Config, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	kind, err := sniff(br)
+	if err != nil {
+		return Config{}, err
+	}
+	if kind == "wav" {
+		h, err := readWAVHeader(br)
+		if err != nil {
+			return Config{}, err
+		}
+		return h.config(), nil
+	}
+	return flacConfig(br)
+}
+
+func sniff(br *bufio.Reader) (string, error) {
+	head, err := br.Peek(12)
+	if len(head) == 0 {
+		if err == nil || err == io.EOF {
+			return "", formatErr("", "empty input")
+		}
+		return "", err
+	}
+	if len(head) >= 4 {
+		switch string(head[:4]) {
+		case "RIFF", "RIFX", "RF64":
+			if len(head) < 12 {
+				return "", io.ErrUnexpectedEOF
+			}
+			if string(head[8:12]) != "WAVE" {
+				return "", formatErr("wav", "RIFF form type %q is not WAVE", head[8:12])
+			}
+			return "wav", nil
+		case "fLaC":
+			return "flac", nil
+		}
+	}
+	if len(head) >= 3 && string(head[:3]) == "ID3" {
+		return "flac", nil
+	}
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return "", formatErr("", "unknown format (not WAV or FLAC); header starts % x", head[:min(len(head), 4)])
+}
+
+// sanitize replaces NaN by 0 and ±Inf by ±1.
+func sanitize(v float64) float32 {
+	if v != v {
+		return 0
+	}
+	if math.IsInf(v, 0) {
+		if v > 0 {
+			return 1
+		}
+		return -1
+	}
+	return float32(v)
+}
+
+// decodeSamples converts interleaved frames in data to mono float32,
+// mixing channels when channel < 0. len(data) must be a multiple of
+// enc.BytesPerSample()*channels.
+func decodeSamples(data []byte, enc Encoding, channels, channel int) []float32 {
+	bps := enc.BytesPerSample()
+	frame := bps * channels
+	n := len(data) / frame
+	out := make([]float32, n)
+	conv := sampleConverter(enc)
+	if channel >= 0 {
+		off := channel * bps
+		for i := range out {
+			out[i] = conv(data[i*frame+off:])
+		}
+		return out
+	}
+	if channels == 1 {
+		for i := range out {
+			out[i] = conv(data[i*bps:])
+		}
+		return out
+	}
+	inv := 1 / float64(channels)
+	for i := range out {
+		var s float64
+		f := data[i*frame : (i+1)*frame]
+		for c := 0; c < channels; c++ {
+			s += float64(conv(f[c*bps:]))
+		}
+		out[i] = float32(s * inv)
+	}
+	return out
+}
+
+// sampleConverter returns a function decoding one sample at the start of b.
+func sampleConverter(enc Encoding) func(b []byte) float32 {
+	switch enc {
+	case U8:
+		return func(b []byte) float32 { return float32(int(b[0])-128) / 128 }
+	case S8:
+		return func(b []byte) float32 { return float32(int8(b[0])) / 128 }
+	case S16:
+		return func(b []byte) float32 { return float32(int16(uint16(b[0])|uint16(b[1])<<8)) / 32768 }
+	case S16BE:
+		return func(b []byte) float32 { return float32(int16(uint16(b[1])|uint16(b[0])<<8)) / 32768 }
+	case S24:
+		return func(b []byte) float32 {
+			v := int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24) >> 8
+			return float32(float64(v) / (1 << 23))
+		}
+	case S24BE:
+		return func(b []byte) float32 {
+			v := int32(uint32(b[2])<<8|uint32(b[1])<<16|uint32(b[0])<<24) >> 8
+			return float32(float64(v) / (1 << 23))
+		}
+	case S32:
+		return func(b []byte) float32 {
+			v := int32(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+			return float32(float64(v) / (1 << 31))
+		}
+	case S32BE:
+		return func(b []byte) float32 {
+			v := int32(uint32(b[3]) | uint32(b[2])<<8 | uint32(b[1])<<16 | uint32(b[0])<<24)
+			return float32(float64(v) / (1 << 31))
+		}
+	case F32:
+		return func(b []byte) float32 {
+			return sanitize(float64(math.Float32frombits(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)))
+		}
+	case F32BE:
+		return func(b []byte) float32 {
+			return sanitize(float64(math.Float32frombits(uint32(b[3]) | uint32(b[2])<<8 | uint32(b[1])<<16 | uint32(b[0])<<24)))
+		}
+	case F64:
+		return func(b []byte) float32 {
+			var u uint64
+			for i := 7; i >= 0; i-- {
+				u = u<<8 | uint64(b[i])
+			}
+			return sanitize(math.Float64frombits(u))
+		}
+	case F64BE:
+		return func(b []byte) float32 {
+			var u uint64
+			for i := 0; i < 8; i++ {
+				u = u<<8 | uint64(b[i])
+			}
+			return sanitize(math.Float64frombits(u))
+		}
+	case ALaw:
+		return func(b []byte) float32 { return float32(alawToLinear(b[0])) / 32768 }
+	case MuLaw:
+		return func(b []byte) float32 { return float32(ulawToLinear(b[0])) / 32768 }
+	}
+	panic("audio: no converter for " + enc.String())
+}
+
+// alawToLinear decodes one G.711 A-law byte to a 16-bit linear sample.
+func alawToLinear(a byte) int16 {
+	a ^= 0x55
+	t := int16(a&0x0f) << 4
+	seg := (a & 0x70) >> 4
+	switch seg {
+	case 0:
+		t += 8
+	case 1:
+		t += 0x108
+	default:
+		t += 0x108
+		t <<= seg - 1
+	}
+	if a&0x80 != 0 {
+		return t
+	}
+	return -t
+}
+
+// ulawToLinear decodes one G.711 µ-law byte to a 16-bit linear sample.
+func ulawToLinear(u byte) int16 {
+	u = ^u
+	t := (int16(u&0x0f) << 3) + 0x84
+	t <<= (u & 0x70) >> 4
+	if u&0x80 != 0 {
+		return 0x84 - t
+	}
+	return t - 0x84
+}
+
+// readAllBounded reads r to the end, or up to limit bytes when limit >= 0.
+// Memory grows with the bytes actually read, never with limit.
+func readAllBounded(r io.Reader, limit int64) ([]byte, error) {
+	if limit >= 0 {
+		r = io.LimitReader(r, limit)
+	}
+	return io.ReadAll(r)
+}
+
+func checkChannel(format string, channel, channels int) error {
+	if channel >= channels || channel < -1 {
+		return formatErr(format, "channel %d requested from a %d-channel stream", channel, channels)
+	}
+	return nil
+}
+
+func decodeRaw(r io.Reader, f RawFormat, channel int) (*PCM, error) {
+	if f.Rate <= 0 || f.Channels <= 0 || f.Encoding.BytesPerSample() == 0 {
+		return nil, formatErr("raw", "bad raw format: rate %d, %d channels, encoding %v", f.Rate, f.Channels, f.Encoding)
+	}
+	if f.Channels > maxChannels {
+		return nil, formatErr("raw", "%d channels (at most %d)", f.Channels, maxChannels)
+	}
+	if err := checkChannel("raw", channel, f.Channels); err != nil {
+		return nil, err
+	}
+	data, err := readAllBounded(r, -1)
+	if err != nil {
+		return nil, err
+	}
+	frame := f.Encoding.BytesPerSample() * f.Channels
+	data = data[:len(data)/frame*frame]
+	return &PCM{Samples: decodeSamples(data, f.Encoding, f.Channels, channel), Rate: f.Rate, Channels: f.Channels}, nil
+}
+
+// maxChannels bounds the channel count accepted from any header.
+const maxChannels = 1024
