@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"bytes"
 	"errors"
 
 	"io"
@@ -22,9 +23,9 @@ func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 			p, err = nil, formatErr("flac", "malformed stream (%v)", e)
 		}
 	}()
-	stream, err := flac.New(r)
+	stream, err := newFLACStream(r)
 	if err != nil {
-		return nil, flacErr(err)
+		return nil, err
 	}
 	info := stream.Info
 	if err := checkFLACInfo(info.SampleRate, int(info.NChannels), int(info.BitsPerSample)); err != nil {
@@ -80,6 +81,9 @@ func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 			out = append(out, float32(float64(sum)*scale))
 		}
 	}
+	if info.NSamples > 0 && uint64(len(out)) < info.NSamples {
+		return nil, io.ErrUnexpectedEOF
+	}
 	return &PCM{Samples: out, Rate: int(info.SampleRate), Channels: channels}, nil
 }
 
@@ -115,9 +119,9 @@ func flacConfig(r io.Reader) (c Config, err error) {
 			c, err = Config{}, formatErr("flac", "malformed stream (%v)", e)
 		}
 	}()
-	stream, err := flac.New(r)
+	stream, err := newFLACStream(r)
 	if err != nil {
-		return Config{}, flacErr(err)
+		return Config{}, err
 	}
 	info := stream.Info
 	if err := checkFLACInfo(info.SampleRate, int(info.NChannels), int(info.BitsPerSample)); err != nil {
@@ -140,4 +144,70 @@ func flacConfig(r io.Reader) (c Config, err error) {
 	}
 	c.setDuration()
 	return c, nil
+}
+
+// newFLACStream walks the metadata blocks itself, so that a block claiming
+// more bytes than the file holds is reported as truncation (mewkiz/flac skips
+// such blocks silently), skips an ID3v2 tag, and hands mewkiz/flac a stream of
+// the signature, STREAMINFO and the audio frames.
+func newFLACStream(r io.Reader) (*flac.Stream, error) {
+	var sig [4]byte
+	if _, err := io.ReadFull(r, sig[:]); err != nil {
+		return nil, eofToUnexpected(err)
+	}
+	if string(sig[:3]) == "ID3" {
+		var rest [6]byte
+		if _, err := io.ReadFull(r, rest[:]); err != nil {
+			return nil, eofToUnexpected(err)
+		}
+		size := int64(rest[2]&0x7f)<<21 | int64(rest[3]&0x7f)<<14 | int64(rest[4]&0x7f)<<7 | int64(rest[5]&0x7f)
+		if rest[1]&0x10 != 0 {
+			size += 10 // footer
+		}
+		if _, err := io.CopyN(io.Discard, r, size); err != nil {
+			return nil, eofToUnexpected(err)
+		}
+		if _, err := io.ReadFull(r, sig[:]); err != nil {
+			return nil, eofToUnexpected(err)
+		}
+	}
+	if string(sig[:]) != "fLaC" {
+		return nil, formatErr("flac", "missing fLaC signature")
+	}
+	var streamInfo []byte
+	for last := false; !last; {
+		var h [4]byte
+		if _, err := io.ReadFull(r, h[:]); err != nil {
+			return nil, eofToUnexpected(err)
+		}
+		last = h[0]&0x80 != 0
+		typ := h[0] & 0x7f
+		n := int64(h[1])<<16 | int64(h[2])<<8 | int64(h[3])
+		if typ == 127 {
+			return nil, formatErr("flac", "invalid metadata block type 127")
+		}
+		if streamInfo == nil {
+			if typ != 0 || n != 34 {
+				return nil, formatErr("flac", "first metadata block is type %d of %d bytes, want STREAMINFO of 34", typ, n)
+			}
+			streamInfo = make([]byte, 4+4+34)
+			copy(streamInfo, "fLaC")
+			if _, err := io.ReadFull(r, streamInfo[8:]); err != nil {
+				return nil, eofToUnexpected(err)
+			}
+			continue
+		}
+		if typ == 0 {
+			return nil, formatErr("flac", "second STREAMINFO block")
+		}
+		if _, err := io.CopyN(io.Discard, r, n); err != nil {
+			return nil, eofToUnexpected(err)
+		}
+	}
+	copy(streamInfo[4:], []byte{0x80, 0, 0, 34}) // STREAMINFO, last block
+	stream, err := flac.New(io.MultiReader(bytes.NewReader(streamInfo), r))
+	if err != nil {
+		return nil, flacErr(err)
+	}
+	return stream, nil
 }
