@@ -36,6 +36,8 @@ func (f FrontEnd) Dim() int {
 	d := f.NumMelBins
 	if f.Type == "mfcc" {
 		d = f.NumCeps
+	} else if f.UseEnergy {
+		d++
 	}
 	return d * (1 + f.DeltaOrder)
 }

@@ -1,0 +1,210 @@
+package asr
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ecoute/ecoute/internal/safetensors"
+)
+
+// A Model is an acoustic model: its Config and its weights, held as named
+// float32 tensors in PyTorch's layout. Tensors loaded from a file alias the
+// file's bytes where the platform allows (see Load). A Model is read-only
+// once built and safe for concurrent use.
+type Model struct {
+	Config  Config
+	tensors map[string][]float32
+	// LM is an optional word n-gram language model fused during beam search.
+	LM *LanguageModel
+}
+
+// TensorSpec is the name and shape of one model tensor.
+type TensorSpec struct {
+	Name  string
+	Shape []int
+}
+
+// TensorSpecs lists the tensors a model with config c has, in file order:
+// for each layer l and direction ("" forward, "_reverse" backward)
+// lstm.weight_ih_l{l}{dir} [4H][In], lstm.weight_hh_l{l}{dir} [4H][H],
+// lstm.bias_ih_l{l}{dir} [4H], lstm.bias_hh_l{l}{dir} [4H] (gate rows in
+// the order in, forget, cell, out), then fc.weight [V][D H] and fc.bias [V].
+func TensorSpecs(c *Config) []TensorSpec {
+	var s []TensorSpec
+	H := c.HiddenSize
+	in := c.InputSize
+	for l := 0; l < c.NumLayers; l++ {
+		for d := 0; d < c.Directions(); d++ {
+			suf := fmt.Sprintf("_l%d", l)
+			if d == 1 {
+				suf += "_reverse"
+			}
+			s = append(s,
+				TensorSpec{"lstm.weight_ih" + suf, []int{4 * H, in}},
+				TensorSpec{"lstm.weight_hh" + suf, []int{4 * H, H}},
+				TensorSpec{"lstm.bias_ih" + suf, []int{4 * H}},
+				TensorSpec{"lstm.bias_hh" + suf, []int{4 * H}},
+			)
+		}
+		in = H * c.Directions()
+	}
+	return append(s, TensorSpec{"fc.weight", []int{c.OutputSize, in}}, TensorSpec{"fc.bias", []int{c.OutputSize}})
+}
+
+func numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// NewModel returns a model with config c and the given tensors (by PyTorch
+// name; see TensorSpecs). The slices are used, not copied. It returns a
+// *ModelError if c is invalid or a tensor is missing or has the wrong size.
+func NewModel(c Config, tensors map[string][]float32) (*Model, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{Config: c, tensors: map[string][]float32{}}
+	for _, s := range TensorSpecs(&c) {
+		t, ok := tensors[s.Name]
+		if !ok {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: "missing"}
+		}
+		if len(t) != numel(s.Shape) {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("has %d values, want %v = %d", len(t), s.Shape, numel(s.Shape))}
+		}
+		m.tensors[s.Name] = t
+	}
+	return m, nil
+}
+
+// Tensor returns the named tensor (row-major, PyTorch layout), or nil. The
+// slice may alias the model file: do not modify it.
+func (m *Model) Tensor(name string) []float32 { return m.tensors[name] }
+
+// NumParams returns the number of weights.
+func (m *Model) NumParams() int { return m.Config.NumParams() }
+
+// Load parses a model file held in data. Only the header is parsed; F32
+// tensors alias data on little-endian platforms when aligned (files written
+// by Save always are), so data must not be modified while the model is in
+// use. Errors are *ModelError values that say what is wrong: a truncated
+// file, a header that is not safetensors, a missing or unreadable config, a
+// format version this build does not read, a missing or misshapen tensor.
+func Load(data []byte) (*Model, error) {
+	f, err := safetensors.Parse(data)
+	if err != nil {
+		what := "header"
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			what = "truncated file"
+		}
+		return nil, &ModelError{What: what, Msg: err.Error()}
+	}
+	raw, ok := f.Metadata[MetadataKey]
+	if !ok {
+		return nil, &ModelError{What: "config", Msg: fmt.Sprintf("no %q entry in __metadata__ (not an ecoute model file?)", MetadataKey)}
+	}
+	var c Config
+	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		return nil, &ModelError{What: "config", Msg: "not valid JSON: " + err.Error()}
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	tensors := map[string][]float32{}
+	for _, s := range TensorSpecs(&c) {
+		info, ok := f.Lookup(s.Name)
+		if !ok {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: "missing"}
+		}
+		if !sameShape(info.Shape, s.Shape) {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("shape %v, want %v", info.Shape, s.Shape)}
+		}
+		t, err := f.Float32(s.Name)
+		if err != nil {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: err.Error()}
+		}
+		tensors[s.Name] = t
+	}
+	m, err := NewModel(c, tensors)
+	if err != nil {
+		return nil, err
+	}
+	if lm, ok := f.Lookup(lmTensor); ok {
+		b, err := f.Bytes(lmTensor)
+		if err != nil || lm.DType != safetensors.U8 {
+			return nil, &ModelError{What: "tensor " + lmTensor, Msg: fmt.Sprintf("want U8 bytes of an ARPA file (%v)", err)}
+		}
+		m.LM, err = ParseLanguageModel(b)
+		if err != nil {
+			return nil, &ModelError{What: "tensor " + lmTensor, Msg: err.Error()}
+		}
+	}
+	return m, nil
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// LoadFile reads and loads a model file.
+func LoadFile(path string) (*Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Save writes m as a model file: the tensors of TensorSpecs in order, F32,
+// with the config JSON in __metadata__, and the LM (if any) as a U8 tensor.
+func (m *Model) Save(w io.Writer) error {
+	cfg, err := json.Marshal(&m.Config)
+	if err != nil {
+		return err
+	}
+	var ts []safetensors.Tensor
+	for _, s := range TensorSpecs(&m.Config) {
+		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]})
+	}
+	if m.LM != nil && len(m.LM.Source) > 0 {
+		ts = append(ts, safetensors.Tensor{Name: lmTensor, Shape: []int{len(m.LM.Source)}, DType: safetensors.U8, Raw: m.LM.Source})
+	}
+	return safetensors.Write(w, ts, map[string]string{MetadataKey: string(cfg)})
+}
+
+// SaveFile writes m to path (through a temporary file renamed into place).
+func (m *Model) SaveFile(path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := m.Save(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
