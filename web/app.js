@@ -1,0 +1,460 @@
+// app.js: the ecoute demo page. It loads the recognizer (ecoute.js, which
+// runs ecoute.wasm in a Web Worker), takes audio from a dropped or picked
+// file or from the microphone, and shows the transcript with word timing,
+// the waveform, a log-mel heatmap, the n-best list and timings.
+import { Ecoute } from "./ecoute.js";
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  status: $("status"), drop: $("drop"), file: $("file"), record: $("record"),
+  level: $("level"), levelBar: $("level").firstElementChild, recTime: $("rec-time"),
+  error: $("error"), result: $("result"), player: $("player"), transcript: $("transcript"),
+  waveform: $("waveform"), heatmap: $("heatmap"), nbest: $("nbest"), timings: $("timings"),
+  json: $("json"),
+};
+
+// State shared with the end-to-end test (tests/browser) and the console.
+const demo = (window.ecouteDemo = {
+  engine: null, result: null, loadSeconds: null, firstTranscriptMs: null,
+  runs: 0, lastError: null, timings: null,
+});
+
+let engine = null;
+let generation = 0; // bumps for every new input; stale results are dropped
+let current = null; // {words, duration, wave, heat}
+
+function setState(state, text) {
+  document.body.dataset.state = state;
+  if (text !== undefined) ui.status.textContent = text;
+}
+
+// ---------- errors ----------
+
+function explain(err) {
+  const msg = (err && err.message) || String(err);
+  switch (err && (err.code || err.name)) {
+    case "format":
+      return ["This file is not audio the recognizer can read.", `${msg}. Supported: WAV (PCM, float, A-law, µ-law) and FLAC. Convert other formats first, e.g. "ffmpeg -i in.mp3 out.wav" or "sox in.ogg out.wav".`];
+    case "empty":
+      return ["There is no audio to transcribe.", msg + "."];
+    case "too-long":
+    case "too-large":
+      return ["This recording is too long for the browser.", msg + "."];
+    case "fetch":
+      return ["The recognizer could not be loaded.", msg];
+    case "exit":
+      return ["The recognizer ran out of memory.", msg + ". The page is still usable."];
+    case "NotAllowedError":
+    case "SecurityError":
+      return ["Microphone access was denied.", "Allow the microphone for this page in the browser's site settings (the icon left of the address bar), then press Record again. You can still drop a file."];
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return ["No microphone was found.", "Connect a microphone, or drop a WAV or FLAC file instead."];
+    case "NotReadableError":
+      return ["The microphone could not be opened.", "Another application may be using it. " + msg];
+    case "insecure":
+      return ["Recording needs a secure page.", "Browsers only allow the microphone on https:// pages or on localhost."];
+    default:
+      return ["Something went wrong.", msg];
+  }
+}
+
+function showError(err) {
+  const [title, detail] = explain(err);
+  demo.lastError = { code: (err && (err.code || err.name)) || "", message: (err && err.message) || String(err) };
+  ui.error.replaceChildren();
+  const t = document.createElement("strong");
+  t.textContent = title;
+  const d = document.createElement("span");
+  d.textContent = detail;
+  ui.error.append(t, d);
+  ui.error.hidden = false;
+  setState(engine ? "error" : "failed", engine ? "Ready for the next file or recording." : "The recognizer is not available.");
+}
+
+function clearError() {
+  ui.error.hidden = true;
+  demo.lastError = null;
+}
+
+// ---------- loading ----------
+
+async function start() {
+  if ("serviceWorker" in navigator && location.protocol !== "file:") {
+    navigator.serviceWorker.register("sw.js").catch(() => {}); // offline support is optional
+  }
+  const t0 = performance.now();
+  try {
+    engine = await Ecoute.load();
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  demo.engine = engine;
+  demo.loadSeconds = (performance.now() - t0) / 1000;
+  const i = engine.info;
+  setState("ready", `Ready: ${i.model.source} model (${(i.model.bytes / 1e6).toFixed(1)} MB) loaded in ${demo.loadSeconds.toFixed(2)} s. Drop a file or press Record.`);
+  ui.record.disabled = false;
+}
+
+// ---------- input: files ----------
+
+ui.file.addEventListener("change", () => {
+  const f = ui.file.files && ui.file.files[0];
+  if (f) analyseFile(f);
+  ui.file.value = ""; // picking the same file again fires change again
+});
+for (const ev of ["dragenter", "dragover"]) {
+  ui.drop.addEventListener(ev, (e) => { e.preventDefault(); ui.drop.classList.add("over"); });
+}
+for (const ev of ["dragleave", "drop"]) {
+  ui.drop.addEventListener(ev, () => ui.drop.classList.remove("over"));
+}
+ui.drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  const f = e.dataTransfer.files && e.dataTransfer.files[0];
+  if (f) analyseFile(f);
+});
+ui.drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") ui.file.click(); });
+window.addEventListener("dragover", (e) => e.preventDefault()); // a missed drop must not navigate away
+window.addEventListener("drop", (e) => e.preventDefault());
+
+function analyseFile(file) {
+  analyse(file, file.name, URL.createObjectURL(file), file.size);
+}
+
+// ---------- input: microphone ----------
+
+let rec = null; // {ctx, stream, node, chunks, n, t0, timer}
+
+ui.record.addEventListener("click", () => (rec ? stopRecording() : startRecording()));
+
+async function startRecording() {
+  clearError();
+  if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    showError({ code: "insecure" });
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: true },
+    });
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  try {
+    const ctx = new AudioContext();
+    await ctx.audioWorklet.addModule(new URL("recorder-worklet.js", import.meta.url));
+    const src = ctx.createMediaStreamSource(stream);
+    const node = new AudioWorkletNode(ctx, "ecoute-recorder", { processorOptions: { sampleRate: 16000 } });
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    src.connect(node).connect(mute).connect(ctx.destination);
+    rec = { ctx, stream, node, chunks: [], n: 0, t0: performance.now(), peak: 0 };
+    node.port.onmessage = (ev) => {
+      const m = ev.data;
+      if (!rec || m.flushed) return;
+      rec.chunks.push(m.samples);
+      rec.n += m.samples.length;
+      rec.peak = Math.max(rec.peak, m.peak);
+      const level = Math.min(1, Math.sqrt(m.rms) * 1.8); // square root: a readable meter for speech levels
+      ui.levelBar.style.width = `${(level * 100).toFixed(0)}%`;
+      ui.level.setAttribute("aria-valuenow", level.toFixed(2));
+      const sec = rec.n / 16000;
+      ui.recTime.textContent = `${sec.toFixed(1)} s at 16 kHz (mic ${ctx.sampleRate} Hz)`;
+      const max = engine && engine.info ? engine.info.limits.maxSeconds : 600;
+      if (sec >= max) stopRecording();
+    };
+    await ctx.resume();
+    ui.record.classList.add("on");
+    ui.record.querySelector(".label").textContent = "Stop";
+    setState("recording", "Recording… press Stop when done.");
+  } catch (err) {
+    stream.getTracks().forEach((t) => t.stop());
+    rec = null;
+    showError(err);
+  }
+}
+
+async function stopRecording() {
+  const r = rec;
+  if (!r) return;
+  rec = null;
+  ui.record.classList.remove("on");
+  ui.record.querySelector(".label").textContent = "Record";
+  ui.levelBar.style.width = "0";
+  const tail = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(new Float32Array(0)), 500);
+    r.node.port.onmessage = (ev) => { if (ev.data.flushed) { clearTimeout(timer); resolve(ev.data.samples); } };
+    r.node.port.postMessage({ type: "flush" });
+  });
+  r.chunks.push(tail);
+  r.stream.getTracks().forEach((t) => t.stop());
+  r.ctx.close();
+  const samples = new Float32Array(r.chunks.reduce((a, c) => a + c.length, 0));
+  let o = 0;
+  for (const c of r.chunks) { samples.set(c, o); o += c.length; }
+  if (samples.length < 1600 || r.peak < 1e-4) {
+    showError({ code: "empty", message: samples.length < 1600 ? "The recording is empty (shorter than 0.1 s)" : "The recording is silent: check that the right microphone is selected and not muted" });
+    return;
+  }
+  analyse({ samples, sampleRate: 16000 }, "recording", URL.createObjectURL(wavBlob(samples, 16000)), samples.length * 4);
+}
+
+// wavBlob encodes mono samples as a 16-bit WAV for playback.
+function wavBlob(x, rate) {
+  const b = new DataView(new ArrayBuffer(44 + 2 * x.length));
+  const str = (o, s) => { for (let i = 0; i < s.length; i++) b.setUint8(o + i, s.charCodeAt(i)); };
+  str(0, "RIFF"); b.setUint32(4, 36 + 2 * x.length, true); str(8, "WAVE");
+  str(12, "fmt "); b.setUint32(16, 16, true); b.setUint16(20, 1, true); b.setUint16(22, 1, true);
+  b.setUint32(24, rate, true); b.setUint32(28, 2 * rate, true); b.setUint16(32, 2, true); b.setUint16(34, 16, true);
+  str(36, "data"); b.setUint32(40, 2 * x.length, true);
+  for (let i = 0; i < x.length; i++) b.setInt16(44 + 2 * i, Math.max(-32768, Math.min(32767, Math.round(x[i] * 32767))), true);
+  return new Blob([b.buffer], { type: "audio/wav" });
+}
+
+// ---------- the pipeline ----------
+
+function readOptions() {
+  const o = {
+    beam: Math.max(1, parseInt($("opt-beam").value, 10) || 1),
+    nbest: Math.max(0, parseInt($("opt-nbest").value, 10) || 0),
+    lm: $("opt-lm").checked,
+    timestamps: $("opt-timestamps").checked,
+  };
+  const hw = $("opt-hotwords").value.trim();
+  if (hw) o.hotwords = hw;
+  return o;
+}
+
+async function analyse(audio, label, playURL, bytes) {
+  if (!engine) return;
+  const gen = ++generation;
+  clearError();
+  setState("busy", `Reading ${label}…`);
+  const stale = () => gen !== generation;
+  const times = { label, bytes };
+  try {
+    let t = performance.now();
+    const dec = await engine.decode(audio, 16000);
+    if (stale()) return;
+    times.decode = (performance.now() - t) / 1000;
+    times.duration = dec.samples.length / dec.sampleRate;
+    times.source = `${dec.format}, ${dec.sourceSampleRate} Hz, ${dec.channels} ch`;
+    ui.player.src = playURL;
+    ui.result.hidden = false;
+    current = { words: [], duration: times.duration, wave: null, heat: null };
+    ui.transcript.replaceChildren();
+    ui.nbest.replaceChildren();
+    ui.json.textContent = "";
+    ui.timings.replaceChildren();
+    current.wave = drawWaveform(dec.samples, dec.sampleRate);
+    setState("busy", `Transcribing ${times.duration.toFixed(1)} s of audio…`);
+
+    t = performance.now();
+    const res = await engine.transcribe(audio, readOptions());
+    if (stale()) return;
+    times.transcribe = (performance.now() - t) / 1000;
+    times.worker = engine.lastStats.seconds;
+    times.memory = engine.lastStats.memory;
+    demo.result = res;
+    demo.runs++;
+    if (demo.firstTranscriptMs === null) demo.firstTranscriptMs = performance.now();
+    renderResult(res);
+    setState("busy", "Computing the spectrogram…");
+
+    t = performance.now();
+    const fb = await engine.features(audio, { kind: "fbank" });
+    if (stale()) return;
+    times.features = (performance.now() - t) / 1000;
+    current.heat = drawHeatmap(fb);
+    demo.timings = times;
+    renderTimings(times);
+    redrawCursor();
+    setState("done", `Done: ${label}. Play it to follow the words.`);
+  } catch (err) {
+    if (!stale()) showError(err);
+  }
+}
+
+// ---------- rendering ----------
+
+function renderResult(res) {
+  ui.json.textContent = JSON.stringify(res, null, 2);
+  ui.transcript.replaceChildren();
+  const words = res.words || [];
+  current.words = words;
+  if (!res.text) {
+    const e = document.createElement("span");
+    e.className = "empty";
+    e.textContent = "(no speech recognised)";
+    ui.transcript.append(e);
+  } else if (words.length) {
+    words.forEach((w, i) => {
+      const s = document.createElement("span");
+      s.className = "w" + (w.confidence < 0.5 ? " low" : "");
+      s.textContent = w.word;
+      s.dataset.i = i;
+      s.title = `${w.start.toFixed(2)}–${w.end.toFixed(2)} s, confidence ${(w.confidence * 100).toFixed(0)}%`;
+      s.addEventListener("click", () => { ui.player.currentTime = w.start; ui.player.play(); });
+      ui.transcript.append(s, " ");
+    });
+  } else {
+    ui.transcript.textContent = res.text;
+  }
+  ui.nbest.replaceChildren();
+  for (const h of res.nbest || []) {
+    const li = document.createElement("li");
+    li.textContent = h.text || "(empty)";
+    const sc = document.createElement("span");
+    sc.className = "score";
+    sc.textContent = `score ${fmt(h.score)}` + (h.lm_score ? `, acoustic ${fmt(h.acoustic_score)}, LM ${fmt(h.lm_score)}` : "");
+    li.append(sc);
+    ui.nbest.append(li);
+  }
+  if (!ui.nbest.children.length) {
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "set N-best above 0 to see alternatives";
+    ui.nbest.append(li);
+  }
+}
+
+function fmt(x) { return typeof x === "number" ? x.toFixed(2) : "–"; }
+
+function renderTimings(t) {
+  const rows = [
+    ["input", `${t.label} (${t.source})`],
+    ["audio", `${t.duration.toFixed(2)} s`],
+    ["model load", demo.loadSeconds !== null ? `${demo.loadSeconds.toFixed(2)} s (module ${engine.info.wasmSeconds.toFixed(2)} s, model ${engine.info.modelSeconds.toFixed(2)} s)` : "–"],
+    ["decode", `${t.decode.toFixed(3)} s`],
+    ["transcription", `${t.transcribe.toFixed(3)} s`],
+    ["real-time factor", `${(t.transcribe / t.duration).toFixed(3)} (${(t.duration / t.transcribe).toFixed(1)}× faster than real time)`],
+    ["spectrogram", `${t.features.toFixed(3)} s`],
+    ["first transcript", `${(demo.firstTranscriptMs / 1000).toFixed(2)} s after the page started loading`],
+    ["module memory", `${(t.memory / 2 ** 20).toFixed(0)} MiB`],
+  ];
+  ui.timings.replaceChildren();
+  for (const [k, v] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    ui.timings.append(dt, dd);
+  }
+}
+
+function sizeCanvas(c) {
+  const dpr = window.devicePixelRatio || 1;
+  c.width = Math.max(1, Math.round(c.clientWidth * dpr));
+  c.height = Math.max(1, Math.round(c.clientHeight * dpr));
+  return c.getContext("2d");
+}
+
+// drawWaveform draws min/max per pixel column and returns the image, so
+// the playback cursor can be drawn over it.
+function drawWaveform(x, rate) {
+  const c = ui.waveform;
+  const g = sizeCanvas(c);
+  const W = c.width, H = c.height, mid = H / 2;
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, W, H);
+  g.strokeStyle = "#e3e0d9";
+  g.beginPath(); g.moveTo(0, mid); g.lineTo(W, mid); g.stroke();
+  g.fillStyle = "#2456c7";
+  const per = x.length / W;
+  let peak = 1e-9;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const scale = (0.95 * mid) / Math.max(peak, 0.05);
+  for (let px = 0; px < W; px++) {
+    let lo = 0, hi = 0;
+    const a = Math.floor(px * per), b = Math.min(x.length, Math.floor((px + 1) * per) + 1);
+    for (let i = a; i < b; i++) { const v = x[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    g.fillRect(px, mid - hi * scale, 1, Math.max(1, (hi - lo) * scale));
+  }
+  return g.getImageData(0, 0, W, H);
+}
+
+function drawWordBands(g, W, H, dur) {
+  if (!current || !current.words.length || !dur) return;
+  const dpr = window.devicePixelRatio || 1;
+  g.font = `${11 * dpr}px system-ui, sans-serif`;
+  g.textBaseline = "top";
+  current.words.forEach((w, i) => {
+    const x0 = (w.start / dur) * W, x1 = (w.end / dur) * W;
+    g.fillStyle = i % 2 ? "rgba(36,86,199,0.10)" : "rgba(198,40,40,0.08)";
+    g.fillRect(x0, 0, Math.max(1, x1 - x0), H);
+    g.fillStyle = "#333";
+    g.fillText(w.word, x0 + 2, 2);
+  });
+}
+
+// viridis-like colour map, 5 stops.
+const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+function colour(v) {
+  const p = Math.min(0.9999, Math.max(0, v)) * (STOPS.length - 1);
+  const i = Math.floor(p), f = p - i, a = STOPS[i], b = STOPS[i + 1];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+}
+
+function drawHeatmap(fm) {
+  const c = ui.heatmap;
+  const g = sizeCanvas(c);
+  const W = c.width, H = c.height;
+  if (!fm.frames || !fm.dims) { g.clearRect(0, 0, W, H); return g.getImageData(0, 0, W, H); }
+  const sorted = Float32Array.from(fm.data).sort();
+  const lo = sorted[Math.floor(0.02 * (sorted.length - 1))];
+  const hi = sorted[Math.floor(0.998 * (sorted.length - 1))];
+  const img = g.createImageData(W, H);
+  for (let px = 0; px < W; px++) {
+    const f = Math.min(fm.frames - 1, Math.floor((px / W) * fm.frames));
+    for (let py = 0; py < H; py++) {
+      const d = Math.min(fm.dims - 1, Math.floor(((H - 1 - py) / H) * fm.dims)); // low bins at the bottom
+      const [r, gg, b] = colour((fm.data[f * fm.dims + d] - lo) / (hi - lo || 1));
+      const o = 4 * (py * W + px);
+      img.data[o] = r; img.data[o + 1] = gg; img.data[o + 2] = b; img.data[o + 3] = 255;
+    }
+  }
+  g.putImageData(img, 0, 0);
+  return img;
+}
+
+// ---------- playback: cursor and word highlighting ----------
+
+let lastWord = -1;
+function redrawCursor() {
+  if (!current) return;
+  const t = ui.player.currentTime || 0;
+  const dur = current.duration || ui.player.duration || 1;
+  for (const [c, img, bands] of [[ui.waveform, current.wave, true], [ui.heatmap, current.heat, false]]) {
+    if (!img) continue;
+    const g = c.getContext("2d");
+    g.putImageData(img, 0, 0);
+    if (bands) drawWordBands(g, c.width, c.height, dur);
+    if (t > 0) {
+      const x = (t / dur) * c.width;
+      g.fillStyle = bands ? "#c62828" : "#fff";
+      g.fillRect(x, 0, Math.max(1, window.devicePixelRatio || 1), c.height);
+    }
+  }
+  let now = -1;
+  current.words.forEach((w, i) => { if (t >= w.start && t < w.end) now = i; });
+  if (now !== lastWord) {
+    const spans = ui.transcript.querySelectorAll(".w");
+    if (spans[lastWord]) spans[lastWord].classList.remove("now");
+    if (spans[now]) spans[now].classList.add("now");
+    lastWord = now;
+  }
+}
+
+function tick() {
+  redrawCursor();
+  if (!ui.player.paused) requestAnimationFrame(tick);
+}
+ui.player.addEventListener("play", () => requestAnimationFrame(tick));
+ui.player.addEventListener("seeked", redrawCursor);
+ui.player.addEventListener("ended", redrawCursor);
+
+start();

@@ -1,0 +1,124 @@
+// ecoute-worker.js: the Web Worker that runs ecoute.wasm off the page's
+// thread. ecoute.js starts it and talks to it with messages:
+//
+//   page -> worker  {id, op, args}
+//   worker -> page  {id, ok: true, value, seconds, memory}
+//                   {id, ok: false, error: {message, code}}
+//                   {type: "exit", code}   the Go runtime stopped (out of memory)
+//
+// ops: init {wasmURL, model?: ArrayBuffer}, transcribe {audio, options},
+// features {audio, options}, decode {audio, sampleRate}. audio is a Blob or
+// File, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}.
+"use strict";
+
+importScripts("wasm_exec.js");
+
+let api = null; // globalThis.ecoute once the module registered
+let mem = null; // the module's WebAssembly.Memory
+let exited = false;
+const HEAD = 1 << 20; // bytes handed to probe() before a file is copied whole
+
+function fail(code, message) {
+  const e = new Error(message);
+  e.code = code;
+  return e;
+}
+
+async function init({ wasmURL, model }) {
+  if (api) return { version: api.version };
+  const t0 = performance.now();
+  let resp;
+  try {
+    resp = await fetch(wasmURL);
+  } catch (e) {
+    throw fail("fetch", `cannot fetch ${wasmURL}: ${e.message}`);
+  }
+  if (!resp.ok) {
+    throw fail("fetch", `cannot fetch ${wasmURL}: HTTP ${resp.status}` +
+      (resp.status === 404 ? " (the module is not built: run scripts/build-wasm.sh, or go generate ./web)" : ""));
+  }
+  const go = new Go();
+  const ready = new Promise((resolve) => { self.onEcouteReady = resolve; });
+  let result;
+  if (WebAssembly.instantiateStreaming && (resp.headers.get("content-type") || "").startsWith("application/wasm")) {
+    result = await WebAssembly.instantiateStreaming(resp, go.importObject);
+  } else {
+    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+  const t1 = performance.now();
+  mem = result.instance.exports.mem;
+  go.run(result.instance).then(() => {
+    exited = true;
+    api = null;
+    self.postMessage({ type: "exit", code: go.exitCode ?? 2 });
+  });
+  api = await ready;
+  const info = model ? await api.loadModel(new Uint8Array(model)) : await api.loadDefault();
+  const t2 = performance.now();
+  return {
+    version: api.version,
+    limits: { maxSeconds: api.limits.maxSeconds, maxBytes: api.limits.maxBytes },
+    model: { ...info },
+    wasmSeconds: (t1 - t0) / 1000,
+    modelSeconds: (t2 - t1) / 1000,
+  };
+}
+
+// bytes turns a file-like input into a Uint8Array after probing its header,
+// so that a file over the limits is refused before it is read whole.
+async function audioArgs(audio) {
+  if (audio && audio.samples instanceof Float32Array) {
+    return [audio.samples, Number(audio.sampleRate) || 0];
+  }
+  if (audio instanceof Blob) {
+    await api.probe(new Uint8Array(await audio.slice(0, HEAD).arrayBuffer()), audio.size);
+    return [new Uint8Array(await audio.arrayBuffer()), 0];
+  }
+  let u8;
+  if (audio instanceof ArrayBuffer) u8 = new Uint8Array(audio);
+  else if (ArrayBuffer.isView(audio)) u8 = new Uint8Array(audio.buffer, audio.byteOffset, audio.byteLength);
+  else throw fail("options", "audio must be a File/Blob, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}");
+  await api.probe(u8.subarray(0, HEAD), u8.byteLength);
+  return [u8, 0];
+}
+
+const ops = {
+  init,
+  async transcribe({ audio, options }) {
+    const [a, rate] = await audioArgs(audio);
+    return JSON.parse(await api.transcribe(a, rate, JSON.stringify(options || {})));
+  },
+  async features({ audio, options }) {
+    const [a, rate] = await audioArgs(audio);
+    return await api.features(a, rate, JSON.stringify(options || {}));
+  },
+  async decode({ audio, sampleRate }) {
+    const [a, rate] = await audioArgs(audio);
+    return await api.decode(a, rate, sampleRate || 0);
+  },
+};
+
+self.onmessage = async (ev) => {
+  const { id, op, args } = ev.data;
+  const t0 = performance.now();
+  try {
+    if (exited) throw fail("exit", "the recognizer stopped (out of memory?)");
+    if (!ops[op]) throw fail("options", `unknown operation ${op}`);
+    if (op !== "init" && !api) throw fail("no-model", "the module is not loaded yet");
+    const value = await ops[op](args || {});
+    const transfer = [];
+    if (value && value.data instanceof Float32Array) transfer.push(value.data.buffer);
+    if (value && value.samples instanceof Float32Array) transfer.push(value.samples.buffer);
+    self.postMessage({
+      id, ok: true, value,
+      seconds: (performance.now() - t0) / 1000,
+      memory: mem ? mem.buffer.byteLength : 0,
+    }, transfer);
+  } catch (e) {
+    self.postMessage({
+      id, ok: false,
+      error: { message: String(e && e.message || e), code: (e && e.code) || "internal" },
+      memory: mem ? mem.buffer.byteLength : 0,
+    });
+  }
+};

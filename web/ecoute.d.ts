@@ -1,0 +1,111 @@
+// Types for ecoute.js: speech recognition in the browser (Go compiled to
+// WebAssembly, run in a Web Worker).
+
+/** Audio input: an encoded WAV or FLAC file, or mono samples in [-1, 1]. */
+export type AudioInput =
+  | Blob
+  | ArrayBuffer
+  | ArrayBufferView
+  | { samples: Float32Array; sampleRate: number };
+
+/** Options mirror the flags of `transcribe`. Omitted fields keep the CLI's defaults. */
+export interface TranscribeOptions {
+  /** Beam width; 1 is greedy decoding (--beam). */
+  beam?: number;
+  /** Language-model fusion on or off (--lm). */
+  lm?: boolean;
+  /** LM weight (--alpha). */
+  alpha?: number;
+  /** Word insertion bonus (--beta). */
+  beta?: number;
+  /** Words to favour: "word,other:3.5", or an array of such strings or {word, boost} (--hotwords). */
+  hotwords?: string | Array<string | { word: string; boost?: number }>;
+  /** Number of alternative hypotheses to return (--nbest). */
+  nbest?: number;
+  /** Word start/end times (--timestamps). */
+  timestamps?: boolean;
+}
+
+export interface Word {
+  word: string;
+  /** Seconds from the start of the audio. */
+  start: number;
+  end: number;
+  /** In [0, 1]. */
+  confidence: number;
+}
+
+export interface Hypothesis {
+  text: string;
+  score: number;
+  acoustic_score: number;
+  lm_score: number;
+}
+
+/** The object `transcribe --format json` prints for one input. */
+export interface Result {
+  text: string;
+  words?: Word[];
+  nbest?: Hypothesis[];
+  /** Seconds of audio. */
+  duration: number;
+  /** Seconds spent recognising. */
+  processing_time: number;
+  [key: string]: unknown;
+}
+
+export interface FeatureOptions {
+  /** "mfcc" (13 cepstra, default) or "fbank" (log-mel energies, 40 bins). */
+  kind?: "mfcc" | "fbank";
+  /** Cepstra for "mfcc", mel bins for "fbank"; 0 keeps the default. */
+  bins?: number;
+}
+
+/** A [frames][dims] matrix in row-major order. */
+export interface Features {
+  kind: "mfcc" | "fbank";
+  frames: number;
+  dims: number;
+  /** Seconds between frames (0.01). */
+  frameShift: number;
+  data: Float32Array;
+}
+
+export interface Decoded {
+  samples: Float32Array;
+  sampleRate: number;
+  sourceSampleRate: number;
+  channels: number;
+  duration: number;
+  format: "wav" | "flac" | "samples";
+}
+
+export interface EngineInfo {
+  version: string;
+  limits: { maxSeconds: number; maxBytes: number };
+  model: { source: "default" | "bytes"; bytes: number; loadSeconds: number };
+  /** Seconds to fetch and compile ecoute.wasm. */
+  wasmSeconds: number;
+  /** Seconds to start the Go runtime and load the model. */
+  modelSeconds: number;
+}
+
+/** Error codes: "format", "empty", "too-long", "too-large", "options", "model", "no-model", "fetch", "exit", "internal". */
+export class EcouteError extends Error {
+  code: string;
+}
+
+export class Ecoute {
+  /** Starts the worker, fetches ecoute.wasm and loads the default model (or `model`, a model file's bytes). */
+  static load(opts?: { model?: ArrayBuffer | Uint8Array; wasmURL?: string | URL; workerURL?: string | URL }): Promise<Ecoute>;
+  constructor(opts?: { model?: ArrayBuffer | Uint8Array; wasmURL?: string | URL; workerURL?: string | URL });
+  info: EngineInfo | null;
+  /** Of the last call: seconds spent in the worker, bytes of WebAssembly memory. */
+  lastStats: { seconds: number; memory: number } | null;
+  transcribe(audio: AudioInput, options?: TranscribeOptions): Promise<Result>;
+  features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
+  /** Mono samples resampled to sampleRate (default 16000). */
+  decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
+  /** Stops the worker; the next call starts a new one. */
+  terminate(): void;
+}

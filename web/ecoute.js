@@ -1,0 +1,140 @@
+// ecoute.js: speech recognition in the browser. The recognizer (Go compiled
+// to WebAssembly, ecoute.wasm) runs in a Web Worker, so the page stays
+// responsive; nothing leaves the tab. Types: ecoute.d.ts.
+//
+//   import { Ecoute } from "./ecoute.js";
+//   const asr = await Ecoute.load();                         // embedded default model
+//   const r = await asr.transcribe(file, { beam: 8 });       // File, ArrayBuffer, or {samples, sampleRate}
+//   r.text; r.words;                                         // same JSON as `transcribe --format json`
+//
+// Errors reject with an Error whose .code says what went wrong ("format",
+// "empty", "too-long", "too-large", "options", "model", "fetch", "exit",
+// "internal"). If the Go runtime dies (a tab out of memory), the call that
+// killed it rejects with code "exit" and the next call starts a new worker.
+
+const here = new URL(".", import.meta.url);
+
+export class EcouteError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = "EcouteError";
+    this.code = code;
+  }
+}
+
+export class Ecoute {
+  /**
+   * Starts the worker, fetches and compiles the module and loads a model.
+   * @param {{model?: ArrayBuffer|Uint8Array, wasmURL?: string|URL, workerURL?: string|URL}} [opts]
+   */
+  static async load(opts = {}) {
+    const e = new Ecoute(opts);
+    await e.#start();
+    return e;
+  }
+
+  #opts;
+  #worker = null;
+  #starting = null;
+  #next = 1;
+  #pending = new Map();
+  /** What init reported: version, limits, model, wasmSeconds, modelSeconds. */
+  info = null;
+  /** Timing of the last call: {seconds (in the worker), memory (bytes of WebAssembly memory)}. */
+  lastStats = null;
+
+  constructor(opts = {}) {
+    this.#opts = {
+      wasmURL: new URL(opts.wasmURL || "ecoute.wasm", here).href,
+      workerURL: new URL(opts.workerURL || "ecoute-worker.js", here).href,
+      model: opts.model ? copyBuffer(opts.model) : null,
+    };
+  }
+
+  #start() {
+    if (this.#starting) return this.#starting;
+    const w = new Worker(this.#opts.workerURL);
+    this.#worker = w;
+    w.onmessage = (ev) => this.#receive(w, ev.data);
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      this.#die(w, new EcouteError(`the recognizer's worker failed: ${ev.message || "script error"}`, "exit"));
+    };
+    const model = this.#opts.model ? this.#opts.model.slice(0) : undefined;
+    this.#starting = this.#call("init", { wasmURL: this.#opts.wasmURL, model }, model ? [model] : [])
+      .then((info) => { this.info = info; return info; })
+      .catch((err) => { this.#die(w, err); throw err; });
+    return this.#starting;
+  }
+
+  #die(w, err) {
+    if (this.#worker !== w) return;
+    w.terminate();
+    this.#worker = null;
+    this.#starting = null;
+    for (const [, p] of this.#pending) p.reject(err);
+    this.#pending.clear();
+  }
+
+  #receive(w, m) {
+    if (m.type === "exit") {
+      this.#die(w, new EcouteError("the recognizer ran out of memory and was restarted; try a shorter recording", "exit"));
+      return;
+    }
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    this.#pending.delete(m.id);
+    this.lastStats = { seconds: m.seconds, memory: m.memory };
+    if (m.ok) p.resolve(m.value);
+    else p.reject(new EcouteError(m.error.message, m.error.code));
+  }
+
+  #call(op, args, transfer = []) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, op, args }, transfer);
+    });
+  }
+
+  async #run(op, args) {
+    await this.#start();
+    return this.#call(op, args);
+  }
+
+  /**
+   * Transcribes a WAV/FLAC file or mono samples.
+   * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
+   * @param {{beam?: number, lm?: boolean, alpha?: number, beta?: number, hotwords?: string|Array, nbest?: number, timestamps?: boolean}} [options]
+   */
+  transcribe(audio, options = {}) {
+    return this.#run("transcribe", { audio: audioArg(audio), options });
+  }
+
+  /** MFCCs or log-mel energies for display: {kind, frames, dims, frameShift, data: Float32Array}. */
+  features(audio, options = {}) {
+    return this.#run("features", { audio: audioArg(audio), options });
+  }
+
+  /** Decoded mono samples, resampled to sampleRate (default 16000). */
+  decode(audio, sampleRate = 16000) {
+    return this.#run("decode", { audio: audioArg(audio), sampleRate });
+  }
+
+  /** Stops the worker; the next call starts a new one. */
+  terminate() {
+    if (this.#worker) this.#die(this.#worker, new EcouteError("terminated", "exit"));
+  }
+}
+
+function copyBuffer(b) {
+  if (b instanceof ArrayBuffer) return b.slice(0);
+  if (ArrayBuffer.isView(b)) return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  throw new EcouteError("model must be an ArrayBuffer or Uint8Array", "options");
+}
+
+function audioArg(a) {
+  if (a && a.samples instanceof Float32Array) return { samples: a.samples, sampleRate: a.sampleRate };
+  if (a instanceof Blob || a instanceof ArrayBuffer || ArrayBuffer.isView(a)) return a;
+  throw new EcouteError("audio must be a File/Blob, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}", "options");
+}

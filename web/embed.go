@@ -1,0 +1,93 @@
+// Package web is ecoute's browser demo: static files (index.html, app.js,
+// the ecoute.js API with its ecoute.d.ts types, the Web Worker and
+// AudioWorklet scripts, a service worker for offline use) plus the
+// WebAssembly module built from ../cmd/wasm. `transcribe web` serves them
+// from [Files]; any static host serves them just as well.
+//
+// The module (ecoute.wasm) and Go's wasm_exec.js are build outputs, not
+// committed: run scripts/build-wasm.sh (or "go generate ./web") before
+// building the CLI, and they are embedded with the rest. [HasModule]
+// reports whether they were.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:generate sh ../scripts/build-wasm.sh
+
+//go:embed *
+var files embed.FS
+
+// Module and Runtime are the names of the build outputs the page needs.
+const (
+	Module  = "ecoute.wasm"
+	Runtime = "wasm_exec.js"
+)
+
+// Files returns the page's files: everything in this directory but the Go
+// sources.
+func Files() fs.FS { return hideGo{files} }
+
+// HasModule reports whether fsys holds the built module and Go's runtime
+// glue.
+func HasModule(fsys fs.FS) bool {
+	for _, n := range []string{Module, Runtime} {
+		if _, err := fs.Stat(fsys, n); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// BuildHint says how to produce the files HasModule looks for.
+const BuildHint = "build the WebAssembly module first: scripts/build-wasm.sh (or go generate ./web), then rebuild transcribe, or serve a checkout's web/ directory with --dir web"
+
+type hideGo struct{ fs.FS }
+
+func (h hideGo) Open(name string) (fs.File, error) {
+	if strings.HasSuffix(name, ".go") {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return h.FS.Open(name)
+}
+
+func (h hideGo) ReadDir(name string) ([]fs.DirEntry, error) {
+	es, err := fs.ReadDir(h.FS, name)
+	out := es[:0]
+	for _, e := range es {
+		if !strings.HasSuffix(e.Name(), ".go") {
+			out = append(out, e)
+		}
+	}
+	return out, err
+}
+
+// Handler serves fsys. Responses are not cached by the browser without
+// revalidation (the service worker keeps the offline copy), .wasm is served
+// as application/wasm, and a request for a missing module answers 404 with
+// BuildHint so the page can say what to do.
+func Handler(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		h := w.Header()
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if name == Module || name == Runtime {
+			if _, err := fs.Stat(fsys, name); err != nil {
+				http.Error(w, name+" is missing: "+BuildHint, http.StatusNotFound)
+				return
+			}
+		}
+		if strings.HasSuffix(name, ".wasm") {
+			h.Set("Content-Type", "application/wasm")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
