@@ -1,0 +1,14 @@
+//go:build !amd64 || purego
+
+package kernel
+
+// Impl names the micro-kernel in use: "go" or "avx2".
+const Impl = "go"
+
+func kern6(kc int, a, b, c []float32, ldc int, alpha float32) { kern6Go(kc, a, b, c, ldc, alpha) }
+
+func kern1(kc int, a, b, c []float32, np int, alpha float32) { kern1Go(kc, a, b, c, np, alpha) }
+
+func setAsm(on bool) bool { return false }
+
+func useAsm() bool { return false }

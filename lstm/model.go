@@ -1,0 +1,194 @@
+package lstm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// Config describes a model: an optional embedding, a stack of LSTM layers
+// (optionally bidirectional) and an optional linear head.
+type Config struct {
+	Input         int     // features per frame; the embedding width when Vocab > 0
+	Hidden        int     // hidden units per direction
+	Layers        int     // number of stacked LSTM layers, >= 1
+	Bidirectional bool    // add a reverse direction to every layer
+	Output        int     // outputs of the linear head "fc"; 0 for no head
+	Vocab         int     // rows of the embedding "embed.weight"; 0 for none
+	Dropout       float32 // dropout probability on the inputs of layers 2..Layers in training, as nn.LSTM's dropout
+}
+
+// Dirs returns the number of directions, 1 or 2.
+func (c Config) Dirs() int {
+	if c.Bidirectional {
+		return 2
+	}
+	return 1
+}
+
+// OutSize returns the width of the LSTM stack's output (Dirs*Hidden).
+func (c Config) OutSize() int { return c.Dirs() * c.Hidden }
+
+// Layer is one direction of one LSTM layer, with views of its parameters in
+// the PyTorch layout: Wih [4H][In], Whh [4H][H], Bih [4H], Bhh [4H], gate
+// blocks in the order in, forget, cell, out.
+type Layer struct {
+	In, Hidden int
+	Reverse    bool
+	Wih, Whh   *Tensor
+	Bih, Bhh   *Tensor
+}
+
+// Linear is a fully connected layer y = x·Wᵀ + b with W [Out][In], B [Out],
+// as nn.Linear.
+type Linear struct {
+	In, Out int
+	W, B    *Tensor
+}
+
+// Model is an LSTM sequence model whose parameters live in one flat buffer.
+// Forward and Backward only read the parameters (Backward adds into
+// Params.Grad), so one Model may run Forward concurrently from several
+// goroutines as long as each uses its own Workspace and none trains.
+type Model struct {
+	Config
+	Params *Params
+	Embed  *Tensor    // [Vocab][Input], or nil
+	Cells  [][]*Layer // [layer][direction]; direction 1 is the reverse one
+	FC     *Linear    // or nil
+
+	// Threads is the number of goroutines Forward and Backward use
+	// (default runtime.GOMAXPROCS(0) at New). Results do not depend on it.
+	Threads int
+}
+
+// New returns a model with zero parameters; call Init for PyTorch's
+// initialisation or Load to read trained ones. Parameters are laid out in
+// the order of PyTorch's state_dict: embed.weight, then for each layer k
+// lstm.weight_ih_lk, lstm.weight_hh_lk, lstm.bias_ih_lk, lstm.bias_hh_lk and
+// the same with suffix _reverse, then fc.weight, fc.bias. It panics if a
+// size is not positive.
+func New(c Config) *Model {
+	m := newModel(c)
+	m.Params.Data = make([]float32, m.Params.n)
+	return m
+}
+
+// NewFromBytes builds the model for c and loads its parameters from the
+// safetensors file b without allocating a parameter buffer when the file
+// can be aliased (see LoadBytes). It is the cheap path for loading a model
+// per request.
+func NewFromBytes(c Config, b []byte, allowExtra ...string) (*Model, map[string]string, error) {
+	m := newModel(c)
+	meta, err := m.LoadBytes(b, allowExtra...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, meta, nil
+}
+
+func newModel(c Config) *Model {
+	if c.Input <= 0 || c.Hidden <= 0 || c.Layers <= 0 || c.Output < 0 || c.Vocab < 0 || c.Dropout < 0 || c.Dropout >= 1 {
+		panic(fmt.Sprintf("lstm: bad config %+v", c))
+	}
+	m := &Model{Config: c, Params: &Params{}, Threads: runtime.GOMAXPROCS(0)}
+	p := m.Params
+	if c.Vocab > 0 {
+		m.Embed = p.add("embed.weight", c.Vocab, c.Input)
+	}
+	H := c.Hidden
+	for l := 0; l < c.Layers; l++ {
+		in := c.Input
+		if l > 0 {
+			in = c.OutSize()
+		}
+		var dirs []*Layer
+		for d := 0; d < c.Dirs(); d++ {
+			sfx := fmt.Sprintf("_l%d", l)
+			if d == 1 {
+				sfx += "_reverse"
+			}
+			dirs = append(dirs, &Layer{
+				In: in, Hidden: H, Reverse: d == 1,
+				Wih: p.add("lstm.weight_ih"+sfx, 4*H, in),
+				Whh: p.add("lstm.weight_hh"+sfx, 4*H, H),
+				Bih: p.add("lstm.bias_ih"+sfx, 4*H),
+				Bhh: p.add("lstm.bias_hh"+sfx, 4*H),
+			})
+		}
+		m.Cells = append(m.Cells, dirs)
+	}
+	if c.Output > 0 {
+		m.FC = &Linear{In: c.OutSize(), Out: c.Output,
+			W: p.add("fc.weight", c.Output, c.OutSize()),
+			B: p.add("fc.bias", c.Output)}
+	}
+	return m
+}
+
+// InitOptions adjusts Init.
+type InitOptions struct {
+	// ForgetBias, when non-zero, sets the forget-gate block of every
+	// bias_ih to this value (1 is the usual choice, Jozefowicz et al. 2015)
+	// and that of bias_hh to 0, so their sum is ForgetBias.
+	ForgetBias float32
+}
+
+// Init sets the parameters as PyTorch does by default, drawing from
+// rand.New(rand.NewPCG(seed, 0)): every LSTM tensor uniform in ±1/√Hidden,
+// fc.weight and fc.bias uniform in ±1/√In (nn.Linear's kaiming_uniform with
+// a=√5), embed.weight from N(0,1). It also zeroes the gradients.
+func (m *Model) Init(seed uint64, o InitOptions) {
+	r := rand.New(rand.NewPCG(seed, 0))
+	k := 1 / math.Sqrt(float64(m.Hidden))
+	for _, t := range m.Params.Tensors {
+		switch {
+		case t == m.Embed:
+			t.normal(r)
+		case m.FC != nil && (t == m.FC.W || t == m.FC.B):
+			t.uniform(r, 1/math.Sqrt(float64(m.FC.In)))
+		default:
+			t.uniform(r, k)
+		}
+	}
+	if o.ForgetBias != 0 {
+		H := m.Hidden
+		for _, dirs := range m.Cells {
+			for _, L := range dirs {
+				bi, bh := L.Bih.W(), L.Bhh.W()
+				for j := H; j < 2*H; j++ {
+					bi[j], bh[j] = o.ForgetBias, 0
+				}
+			}
+		}
+	}
+	m.Params.ZeroGrad()
+}
+
+// parallel runs f(0..n-1) on up to n goroutines (the calling one included).
+func parallel(n int, f func(i int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < n; i++ {
+		wg.Add(1)
+		go func() { f(i); wg.Done() }()
+	}
+	f(0)
+	wg.Wait()
+}
+
+// split returns the bounds of chunk i of n of [0, size), in multiples of
+// align (except the last).
+func split(size, n, i, align int) (lo, hi int) {
+	per := (size + n - 1) / n
+	per = (per + align - 1) / align * align
+	lo, hi = min(i*per, size), min((i+1)*per, size)
+	return
+}
+
+func (m *Model) threads() int { return max(1, m.Threads) }
