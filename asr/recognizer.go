@@ -1,0 +1,181 @@
+package asr
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"github.com/ecoute/ecoute/audio"
+	"github.com/ecoute/ecoute/ctc"
+)
+
+// Recognizer transcribes audio with a Model. It holds no per-call state and
+// is safe for concurrent use by several goroutines.
+type Recognizer struct {
+	m     *Model
+	o     Options
+	fe    *FrontEndComputer
+	vocab *charVocab
+}
+
+// NewRecognizer returns a recognizer for m with options o (zero VAD options
+// mean DefaultVADOptions). It panics if m is nil.
+func NewRecognizer(m *Model, o Options) *Recognizer {
+	if m == nil {
+		panic("asr: NewRecognizer with a nil model")
+	}
+	if o.VAD.MaxChunk == 0 {
+		o.VAD = DefaultVADOptions()
+	}
+	fe, err := NewFrontEnd(m.Config.FrontEnd)
+	if err != nil {
+		// Load validated the config; features rejecting it is a bug.
+		panic("asr: front end rejected a validated config: " + err.Error())
+	}
+	return &Recognizer{m: m, o: o, fe: fe, vocab: newCharVocab(m.Config.Tokenizer)}
+}
+
+// Model returns the recognizer's model.
+func (r *Recognizer) Model() *Model { return r.m }
+
+// Options returns the recognizer's options.
+func (r *Recognizer) Options() Options { return r.o }
+
+// Transcribe recognizes the speech in p. Long audio is cut at pauses into
+// chunks of at most Options.VAD.MaxChunk seconds, each decoded on its own, so
+// memory beyond p itself stays bounded; word times are from the start of p.
+// Chunks without speech energy are skipped. Silence gives an empty Text.
+func (r *Recognizer) Transcribe(p *audio.PCM) (*Result, error) {
+	start := time.Now()
+	res := &Result{Duration: float64(len(p.Samples)) / float64(max(1, p.Rate))}
+	var texts []string
+	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
+		if !sp.Speech {
+			continue
+		}
+		off := float64(sp.Start) / float64(p.Rate)
+		lp := r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)
+		if len(lp) == 0 {
+			continue
+		}
+		words, hyps := r.decode(lp)
+		for _, w := range words {
+			w.Start += off
+			w.End += off
+			if r.o.Timestamps {
+				res.Words = append(res.Words, w)
+			}
+			texts = append(texts, w.Word)
+		}
+		if r.o.NBest > 0 {
+			res.NBest = appendNBest(res.NBest, hyps, r.o.NBest)
+		}
+	}
+	res.Text = strings.Join(texts, " ")
+	res.ProcessingTime = time.Since(start).Seconds()
+	return res, nil
+}
+
+// appendNBest extends an n-best list across chunks: each chunk's best
+// hypothesis is appended to every entry, and the first chunk seeds the list.
+func appendNBest(list, chunk []Hypothesis, n int) []Hypothesis {
+	if len(chunk) == 0 {
+		return list
+	}
+	if len(list) == 0 {
+		return append([]Hypothesis(nil), chunk[:min(n, len(chunk))]...)
+	}
+	best := chunk[0]
+	for i := range list {
+		list[i].Text = strings.TrimSpace(list[i].Text + " " + best.Text)
+		list[i].Score += best.Score
+		list[i].AcousticScore += best.AcousticScore
+		list[i].LMScore += best.LMScore
+	}
+	return list
+}
+
+// chunkLogProbs runs the front end and network on one chunk at rate.
+func (r *Recognizer) chunkLogProbs(x []float32, rate int) [][]float32 {
+	x = audio.Resample(x, rate, r.m.Config.FrontEnd.SampleRate)
+	in := r.fe.Input(x)
+	if len(in) == 0 {
+		return nil
+	}
+	return r.m.LogProbsOf(in)
+}
+
+// LogProbs returns the network's per-frame log-probabilities for all of p
+// (chunked as Transcribe does, but keeping non-speech chunks so frames stay
+// contiguous in time) and the duration of one frame in seconds.
+func (r *Recognizer) LogProbs(p *audio.PCM) ([][]float32, float64, error) {
+	var out [][]float32
+	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
+		out = append(out, r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)...)
+	}
+	return out, r.m.Config.FrontEnd.FrameSeconds(), nil
+}
+
+// decode turns one chunk's log-probabilities into words (times from the
+// chunk start) and its n-best hypotheses.
+func (r *Recognizer) decode(lp [][]float32) ([]Word, []Hypothesis) {
+	if r.o.Beam > 1 {
+		if w, h, ok := r.beamDecode(lp); ok {
+			return w, h
+		}
+	}
+	toks := ctc.Greedy(lp, r.m.Config.Tokenizer.Blank)
+	var score float64
+	for _, row := range lp {
+		best := row[0]
+		for _, v := range row {
+			best = max(best, v)
+		}
+		score += float64(best)
+	}
+	words := r.wordsFromTokens(toks)
+	text := make([]string, len(words))
+	for i, w := range words {
+		text[i] = w.Word
+	}
+	return words, []Hypothesis{{Text: strings.Join(text, " "), Score: score, AcousticScore: score}}
+}
+
+// wordsFromTokens groups character tokens into words at space tokens. A
+// word spans from its first token's first frame to its last token's last
+// frame; its confidence is the geometric mean of its tokens' probabilities.
+func (r *Recognizer) wordsFromTokens(toks []ctc.Token) []Word {
+	fs := r.m.Config.FrontEnd.FrameSeconds()
+	var words []Word
+	var cur []ctc.Token
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		var b strings.Builder
+		var logp float64
+		for _, t := range cur {
+			b.WriteString(r.vocab.pieces[t.ID])
+			logp += math.Log(math.Max(float64(t.Prob), 1e-30))
+		}
+		words = append(words, Word{
+			Word:       b.String(),
+			Start:      float64(cur[0].Start) * fs,
+			End:        float64(cur[len(cur)-1].End) * fs,
+			Confidence: math.Exp(logp / float64(len(cur))),
+		})
+		cur = cur[:0]
+	}
+	for _, t := range toks {
+		if t.ID == r.vocab.space {
+			flush()
+			continue
+		}
+		if t.ID == r.vocab.blank {
+			continue
+		}
+		cur = append(cur, t)
+	}
+	flush()
+	return words
+}

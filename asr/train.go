@@ -1,0 +1,790 @@
+package asr
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ecoute/ecoute/audio"
+	"github.com/ecoute/ecoute/ctc"
+	"github.com/ecoute/ecoute/internal/safetensors"
+	"github.com/ecoute/ecoute/lstm"
+)
+
+// TrainOptions configures Train. The zero value of a field means its
+// default (see DefaultTrainOptions), except for the booleans.
+type TrainOptions struct {
+	Model Config `json:"model"` // architecture and front end (Provenance is filled in)
+
+	Train  []string `json:"train"`   // training manifests (path<TAB>transcript[<TAB>voice])
+	Dev    []string `json:"dev"`     // development manifests, scored after each epoch
+	DevMax int      `json:"dev_max"` // score at most this many dev utterances (0: all)
+
+	Out        string  `json:"out"`        // model file written at the end (and after each epoch)
+	Checkpoint string  `json:"checkpoint"` // training state; default Out + ".ckpt"
+	Epochs     float64 `json:"epochs"`     // passes over the training data (fractions allowed)
+
+	BatchFrames int     `json:"batch_frames"` // padded input frames (10 ms, before stacking) per batch
+	MaxBatch    int     `json:"max_batch"`    // utterances per batch at most
+	MaxSeconds  float64 `json:"max_seconds"`  // longer utterances are left out
+	LR          float64 `json:"lr"`           // peak learning rate (Adam)
+	MinLR       float64 `json:"min_lr"`       // cosine decay ends here
+	Warmup      int     `json:"warmup"`       // linear warm-up steps
+	Clip        float64 `json:"clip"`         // global gradient norm limit
+	ForgetBias  float32 `json:"forget_bias"`  // initial forget-gate bias
+	Seed        uint64  `json:"seed"`
+	Threads     int     `json:"threads"` // goroutines for the LSTM and CTC (default GOMAXPROCS)
+
+	Augment     bool                 `json:"augment"`      // on-the-fly audio augmentation
+	AugmentProb float64              `json:"augment_prob"` // fraction of utterances augmented
+	AugmentOpts audio.AugmentOptions `json:"augment_options"`
+	SpecAugment SpecAugment          `json:"spec_augment"` // zero value: off
+
+	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint this often (0: epochs only)
+	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
+	MaxSteps          int     `json:"max_steps"`          // stop after this many steps in total (0: no limit)
+
+	Command string `json:"-"` // recorded in the model's provenance
+
+	// Log receives progress; Progress draws a one-line bar (for terminals)
+	// instead of log lines.
+	Log      io.Writer `json:"-"`
+	Progress bool      `json:"-"`
+}
+
+// DefaultTrainOptions returns the options of the default model's recipe
+// except for the data paths.
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{
+		Model:       DefaultConfig(),
+		Epochs:      10,
+		BatchFrames: 24000,
+		MaxBatch:    48,
+		MaxSeconds:  16,
+		LR:          2e-3,
+		MinLR:       1e-4,
+		Warmup:      300,
+		Clip:        5,
+		ForgetBias:  1,
+		Seed:        1,
+		Augment:     true,
+		AugmentProb: 0.7,
+		AugmentOpts: audio.DefaultAugmentOptions(),
+		SpecAugment: DefaultSpecAugment(),
+	}
+}
+
+// TrainState is the position of a training run, stored in checkpoints.
+type TrainState struct {
+	Step      int       `json:"step"`       // optimizer steps taken
+	Epoch     int       `json:"epoch"`      // current epoch (from 0)
+	Batch     int       `json:"batch"`      // next batch of the epoch
+	Elapsed   float64   `json:"elapsed"`    // training seconds so far
+	Skipped   int       `json:"skipped"`    // steps skipped for NaN/Inf
+	Frames    int64     `json:"frames"`     // input frames trained on
+	History   []DevMark `json:"history"`    // dev scores over time
+	OptionsID string    `json:"options_id"` // guards against resuming different options
+}
+
+// DevMark is one dev-set measurement.
+type DevMark struct {
+	Step    int     `json:"step"`
+	Epoch   float64 `json:"epoch"`
+	Minutes float64 `json:"minutes"`
+	Loss    float64 `json:"train_loss"`
+	CER     float64 `json:"cer"`
+	WER     float64 `json:"wer"`
+}
+
+type trainUtt struct {
+	Utterance
+	labels []int
+}
+
+// trainer holds the state of one run.
+type trainer struct {
+	o       TrainOptions
+	cfg     Config
+	vocab   *charVocab
+	fe      *FrontEndComputer
+	net     *lstm.Model
+	ws      *lstm.Workspace
+	adam    *adamState
+	utts    []trainUtt
+	dev     []trainUtt
+	aug     *audio.Augmenter
+	st      TrainState
+	log     io.Writer
+	hours   float64
+	started time.Time
+	base    float64 // Elapsed at start of this process
+
+	startStep int // Step at start of this process
+}
+
+// Train runs a training job and returns the trained model, also written to
+// o.Out when set. With resume set it continues from o.Checkpoint; the result
+// is the same as that of an uninterrupted run with the same options (every
+// random choice derives from the seed, the epoch and the position).
+//
+// The returned TrainState holds the per-epoch train loss and dev scores.
+func Train(o TrainOptions, resume bool) (*Model, TrainState, error) {
+	t, err := newTrainer(o, resume)
+	if err != nil {
+		return nil, TrainState{}, err
+	}
+	m, err := t.run()
+	return m, t.st, err
+}
+
+func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
+	o = fillTrainDefaults(o)
+	t := &trainer{o: o, log: o.Log}
+	if t.log == nil {
+		t.log = io.Discard
+	}
+	t.cfg = o.Model
+	t.cfg.Fill()
+	if err := t.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t.vocab = newCharVocab(t.cfg.Tokenizer)
+	fe, err := NewFrontEnd(t.cfg.FrontEnd)
+	if err != nil {
+		return nil, err
+	}
+	t.fe = fe
+	if err := t.loadData(); err != nil {
+		return nil, err
+	}
+	t.net = lstm.New(lstm.Config{Input: t.cfg.InputSize, Hidden: t.cfg.HiddenSize, Layers: t.cfg.NumLayers,
+		Bidirectional: t.cfg.Bidirectional, Output: t.cfg.OutputSize})
+	t.net.Threads = o.Threads
+	t.net.Init(o.Seed, lstm.InitOptions{ForgetBias: o.ForgetBias})
+	t.ws = lstm.NewWorkspace(o.Seed)
+	t.adam = newAdamState(t.net.Params.Len())
+	t.st.OptionsID = optionsID(o)
+	if resume {
+		if err := t.loadCheckpoint(); err != nil {
+			return nil, err
+		}
+	}
+	if o.Augment {
+		t.aug = &audio.Augmenter{Options: o.AugmentOpts, Babble: t.babble}
+	}
+	return t, nil
+}
+
+func fillTrainDefaults(o TrainOptions) TrainOptions {
+	d := DefaultTrainOptions()
+	if o.Model.Format == "" {
+		o.Model = d.Model
+	}
+	setF := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setI := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setF(&o.Epochs, d.Epochs)
+	setI(&o.BatchFrames, d.BatchFrames)
+	setI(&o.MaxBatch, d.MaxBatch)
+	setF(&o.MaxSeconds, d.MaxSeconds)
+	setF(&o.LR, d.LR)
+	setF(&o.Clip, d.Clip)
+	if o.Threads <= 0 {
+		o.Threads = runtime.GOMAXPROCS(0)
+	}
+	if o.Checkpoint == "" && o.Out != "" {
+		o.Checkpoint = o.Out + ".ckpt"
+	}
+	if o.AugmentProb == 0 && o.Augment {
+		o.AugmentProb = d.AugmentProb
+	}
+	return o
+}
+
+// optionsID fingerprints the options that change the result, so a resume
+// with other data or hyper-parameters is refused rather than silently
+// producing a different model.
+func optionsID(o TrainOptions) string {
+	c := o
+	c.Out, c.Checkpoint, c.CheckpointMinutes, c.StopAfter, c.MaxSteps, c.Threads = "", "", 0, 0, 0, 0
+	c.Model.Provenance = Provenance{}
+	c.DevMax, c.Dev = 0, nil
+	b, _ := json.Marshal(c)
+	var h uint64 = 14695981039346656037
+	for _, x := range b {
+		h = (h ^ uint64(x)) * 1099511628211
+	}
+	return fmt.Sprintf("%016x", h)
+}
+
+func (t *trainer) logf(format string, a ...any) {
+	if t.o.Progress {
+		fmt.Fprint(t.log, "\r\033[K")
+	}
+	fmt.Fprintf(t.log, format+"\n", a...)
+}
+
+// loadData reads the manifests, encodes transcripts and reads each file's
+// duration from its header.
+func (t *trainer) loadData() error {
+	read := func(paths []string, max int, train bool) ([]trainUtt, error) {
+		var out []trainUtt
+		dropped := 0
+		for _, p := range paths {
+			us, err := ReadManifest(p)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range us {
+				f, err := os.Open(u.Path)
+				if err != nil {
+					return nil, err
+				}
+				c, err := audio.DecodeConfig(f)
+				f.Close()
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", u.Path, err)
+				}
+				u.Seconds = c.Duration.Seconds()
+				labels := t.vocab.encode(u.Transcript)
+				// CTC needs at least one output frame per label (more for repeats).
+				frames := int(u.Seconds * 1000 / t.cfg.FrontEnd.FrameShiftMs / float64(t.cfg.FrontEnd.Stack))
+				if len(labels) == 0 || (train && (u.Seconds > t.o.MaxSeconds || len(labels) > frames-2)) {
+					dropped++
+					continue
+				}
+				out = append(out, trainUtt{Utterance: u, labels: labels})
+			}
+		}
+		if max > 0 && len(out) > max {
+			// A fixed, spread-out subset.
+			step := float64(len(out)) / float64(max)
+			sub := make([]trainUtt, max)
+			for i := range sub {
+				sub[i] = out[int(float64(i)*step)]
+			}
+			out = sub
+		}
+		if dropped > 0 {
+			t.logf("%d utterances left out (empty, longer than %.0f s, or too many labels for their frames)", dropped, t.o.MaxSeconds)
+		}
+		return out, nil
+	}
+	var err error
+	if t.utts, err = read(t.o.Train, 0, true); err != nil {
+		return err
+	}
+	if len(t.utts) == 0 {
+		return errors.New("asr: no training utterances")
+	}
+	if t.dev, err = read(t.o.Dev, t.o.DevMax, false); err != nil {
+		return err
+	}
+	for _, u := range t.utts {
+		t.hours += u.Seconds / 3600
+	}
+	t.logf("train: %d utterances, %.2f h; dev: %d utterances; model: %d parameters", len(t.utts), t.hours, len(t.dev), t.cfg.NumParams())
+	return nil
+}
+
+// batches returns epoch e's batches (indices into t.utts): utterances sorted
+// by length with a seeded jitter, cut into batches of at most BatchFrames
+// padded frames and MaxBatch utterances, in a seeded random order.
+func (t *trainer) batches(e int) [][]int {
+	rng := rand.New(rand.NewPCG(t.o.Seed, uint64(e)<<32|0xba7c))
+	type key struct {
+		i int
+		k float64
+	}
+	keys := make([]key, len(t.utts))
+	for i, u := range t.utts {
+		keys[i] = key{i, u.Seconds * (1 + 0.15*(rng.Float64()-0.5))}
+	}
+	sort.SliceStable(keys, func(a, b int) bool { return keys[a].k < keys[b].k })
+	var out [][]int
+	var cur []int
+	maxLen := 0.0
+	for _, k := range keys {
+		s := t.utts[k.i].Seconds * 1.12 // room for speed perturbation
+		frames := func(n int, l float64) int { return int(float64(n) * l * 1000 / t.cfg.FrontEnd.FrameShiftMs) }
+		if len(cur) > 0 && (len(cur) >= t.o.MaxBatch || frames(len(cur)+1, math.Max(maxLen, s)) > t.o.BatchFrames) {
+			out = append(out, cur)
+			cur, maxLen = nil, 0
+		}
+		cur = append(cur, k.i)
+		maxLen = math.Max(maxLen, s)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	rng.Shuffle(len(out), func(a, b int) { out[a], out[b] = out[b], out[a] })
+	return out
+}
+
+// uttRNG is the random source for utterance i in epoch e.
+func (t *trainer) uttRNG(e, i int) *rand.Rand {
+	return rand.New(rand.NewPCG(t.o.Seed^0x5eed, uint64(e)<<40|uint64(i)))
+}
+
+// babble returns another training utterance's audio for babble noise.
+func (t *trainer) babble(rng *rand.Rand) []float32 {
+	u := t.utts[rng.IntN(len(t.utts))]
+	x, err := t.samples(u.Path)
+	if err != nil {
+		return nil
+	}
+	return x
+}
+
+// samples decodes a file to mono samples at the model rate.
+func (t *trainer) samples(path string) ([]float32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := audio.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return audio.Resample(p.Samples, p.Rate, t.cfg.FrontEnd.SampleRate), nil
+}
+
+// prepared is a batch ready for the network.
+type prepared struct {
+	idx    []int
+	inputs [][][]float32 // [b][T'][In]
+	err    error
+}
+
+// prepare computes the network inputs of a batch; with augment it applies
+// the utterance's seeded augmentations.
+func (t *trainer) prepare(e int, idx []int, augment bool) prepared {
+	p := prepared{idx: idx, inputs: make([][][]float32, len(idx))}
+	base := t.cfg.FrontEnd.NumCeps
+	if t.cfg.FrontEnd.Type != "mfcc" {
+		base = t.cfg.FrontEnd.Dim() / (1 + t.cfg.FrontEnd.DeltaOrder)
+	}
+	for j, i := range idx {
+		x, err := t.samples(t.utts[i].Path)
+		if err != nil {
+			p.err = err
+			return p
+		}
+		rng := t.uttRNG(e, i)
+		if augment && t.aug != nil && rng.Float64() < t.o.AugmentProb {
+			x = t.aug.Apply(rng, x, t.cfg.FrontEnd.SampleRate)
+		}
+		feats := t.fe.Compute(x)
+		if augment && t.o.SpecAugment.TimeMasks+t.o.SpecAugment.FreqMasks > 0 {
+			t.o.SpecAugment.Apply(rng, feats, base)
+		}
+		p.inputs[j] = StackFrames(feats, max(1, t.cfg.FrontEnd.Stack))
+	}
+	return p
+}
+
+func (t *trainer) totalSteps(perEpoch int) int {
+	return int(math.Ceil(t.o.Epochs * float64(perEpoch)))
+}
+
+// run is the training loop.
+func (t *trainer) run() (*Model, error) {
+	o := t.o
+	t.started = time.Now()
+	t.base = t.st.Elapsed
+	perEpoch := len(t.batches(0))
+	total := t.totalSteps(perEpoch)
+	sched := lstm.Schedule{Base: o.LR, Warmup: o.Warmup, Kind: lstm.Cosine, Total: total, Min: o.MinLR}
+	if o.MinLR == 0 {
+		sched.Min = o.LR / 20
+	}
+	t.logf("%d batches per epoch, %d steps in all (%.2f epochs), from step %d", perEpoch, total, o.Epochs, t.st.Step)
+	lastCkpt := time.Now()
+	var lossSum float64
+	var lossN int
+	var epochLoss float64
+	var epochN int
+	frames0, time0 := t.st.Frames, time.Now()
+	lastLog := time.Now()
+	for t.st.Step < total {
+		if o.MaxSteps > 0 && t.st.Step >= o.MaxSteps {
+			break
+		}
+		e := t.st.Epoch
+		bs := t.batches(e)
+		// Prepare batches one ahead on another goroutine.
+		type job struct {
+			k int
+			p prepared
+		}
+		ch := make(chan job, 1)
+		stop := make(chan struct{})
+		go func(from int) {
+			defer close(ch)
+			for k := from; k < len(bs); k++ {
+				select {
+				case ch <- job{k, t.prepare(e, bs[k], true)}:
+				case <-stop:
+					return
+				}
+			}
+		}(t.st.Batch)
+		stopped := false
+		for j := range ch {
+			if t.st.Step >= total || (o.MaxSteps > 0 && t.st.Step >= o.MaxSteps) {
+				stopped = true
+				break
+			}
+			if j.p.err != nil {
+				close(stop)
+				return nil, j.p.err
+			}
+			lr := sched.LR(t.st.Step)
+			loss, nframes, ok, msg := t.step(j.p, lr)
+			t.st.Step++
+			t.st.Batch = j.k + 1
+			if !ok {
+				t.st.Skipped++
+				t.logf("step %d: batch skipped: %s", t.st.Step, msg)
+			} else {
+				lossSum += loss
+				lossN++
+				epochLoss += loss
+				epochN++
+				t.st.Frames += int64(nframes)
+			}
+			now := time.Now()
+			t.st.Elapsed = t.base + now.Sub(t.started).Seconds()
+			if now.Sub(lastLog) > 10*time.Second || t.st.Step == total {
+				fps := float64(t.st.Frames-frames0) / now.Sub(time0).Seconds()
+				eta := time.Duration(float64(total-t.st.Step) * now.Sub(time0).Seconds() / float64(max(1, t.st.Step-t.startStep)) * float64(time.Second))
+				t.progress(e, j.k+1, len(bs), total, lossSum/float64(max(1, lossN)), fps, lr, eta)
+				lossSum, lossN = 0, 0
+				lastLog = now
+			}
+			if o.CheckpointMinutes > 0 && now.Sub(lastCkpt).Minutes() >= o.CheckpointMinutes {
+				if err := t.saveCheckpoint(); err != nil {
+					close(stop)
+					return nil, err
+				}
+				lastCkpt = now
+			}
+			if o.StopAfter > 0 && now.Sub(t.started).Minutes() >= o.StopAfter {
+				close(stop)
+				for range ch {
+				}
+				if err := t.saveCheckpoint(); err != nil {
+					return nil, err
+				}
+				t.logf("stopping after %.1f minutes at step %d; continue with --resume", o.StopAfter, t.st.Step)
+				return t.model(), nil
+			}
+		}
+		close(stop)
+		for range ch {
+		}
+		if stopped {
+			break
+		}
+		if t.st.Batch >= len(bs) {
+			// End of epoch: dev score, checkpoint.
+			t.st.Epoch++
+			t.st.Batch = 0
+			mark := t.evaluate(epochLoss / float64(max(1, epochN)))
+			t.logf("epoch %d done: step %d, %.1f min, train loss %.3f, dev CER %.2f%% WER %.2f%%",
+				t.st.Epoch, t.st.Step, t.st.Elapsed/60, mark.Loss, 100*mark.CER, 100*mark.WER)
+			epochLoss, epochN = 0, 0
+			if err := t.saveCheckpoint(); err != nil {
+				return nil, err
+			}
+			lastCkpt = time.Now()
+		}
+	}
+	if epochN > 0 && len(t.dev) > 0 {
+		mark := t.evaluate(epochLoss / float64(epochN))
+		t.logf("end: step %d, %.1f min, dev CER %.2f%% WER %.2f%%", t.st.Step, t.st.Elapsed/60, 100*mark.CER, 100*mark.WER)
+	}
+	if err := t.saveCheckpoint(); err != nil {
+		return nil, err
+	}
+	m := t.model()
+	if o.Out != "" {
+		if err := m.SaveFile(o.Out); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (t *trainer) progress(e, k, n, total int, loss, fps float64, lr float32, eta time.Duration) {
+	eta = eta.Round(time.Second)
+	if t.o.Progress {
+		const width = 30
+		done := float64(t.st.Step) / float64(total)
+		bar := strings.Repeat("=", int(done*width)) + strings.Repeat(" ", width-int(done*width))
+		fmt.Fprintf(t.log, "\r\033[K[%s] %5.1f%% epoch %d %d/%d loss %.3f %.0f frames/s lr %.2g ETA %v",
+			bar, 100*done, e+1, k, n, loss, fps, lr, eta)
+		return
+	}
+	fmt.Fprintf(t.log, "step %d/%d epoch %d batch %d/%d loss %.3f frames/s %.0f lr %.3g elapsed %.1fm ETA %v\n",
+		t.st.Step, total, e+1, k, n, loss, fps, lr, t.st.Elapsed/60, eta)
+}
+
+// step trains on one batch. It returns the mean loss per utterance, the
+// input frames used, and ok false (with a reason) when the batch was
+// skipped because of NaN or Inf.
+func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
+	in := t.cfg.InputSize
+	b := lstm.PadBatch(p.inputs, in)
+	out := t.net.Forward(t.ws, b, true)
+	V := t.cfg.OutputSize
+	logits := make([][][]float32, b.B)
+	dy := make([]float32, len(out))
+	grads := make([][][]float32, b.B)
+	targets := make([][]int, b.B)
+	frames := 0
+	for i := 0; i < b.B; i++ {
+		L := len(p.inputs[i])
+		logits[i] = lstm.Frames(out, b.T, b.B, V, i, L)
+		grads[i] = lstm.Frames(dy, b.T, b.B, V, i, L)
+		targets[i] = t.utts[p.idx[i]].labels
+		frames += L * t.cfg.FrontEnd.Stack
+	}
+	bo := ctc.BatchOptions{Logits: true, Workers: t.o.Threads}
+	bo.Blank = t.cfg.Tokenizer.Blank
+	losses, _, err := ctc.BatchLossGrad(logits, targets, bo, grads)
+	var sum float64
+	good := 0
+	for _, l := range losses {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			continue // BatchLossGrad left this sequence's gradient zero
+		}
+		sum += l
+		good++
+	}
+	if good == 0 {
+		return 0, 0, false, fmt.Sprintf("no sequence had a finite loss (%v)", err)
+	}
+	// Mean over the utterances that have a loss.
+	scale := float32(1 / float64(good))
+	for i := range dy {
+		dy[i] *= scale
+	}
+	t.net.Params.ZeroGrad()
+	t.net.Backward(t.ws, dy)
+	g := t.net.Params.Grad
+	norm := lstm.ClipGlobalNorm(g, t.o.Clip)
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
+	}
+	t.adam.step(t.net.Params.Data, g, lr)
+	return sum / float64(good), frames, true, ""
+}
+
+func (t *trainer) names(idx []int) string {
+	var s []string
+	for _, i := range idx[:min(3, len(idx))] {
+		s = append(s, t.utts[i].Path)
+	}
+	if len(idx) > 3 {
+		s = append(s, "...")
+	}
+	return strings.Join(s, ", ")
+}
+
+// evaluate scores the dev set with greedy decoding and records it.
+func (t *trainer) evaluate(trainLoss float64) DevMark {
+	mark := DevMark{Step: t.st.Step, Minutes: t.st.Elapsed / 60, Loss: trainLoss,
+		Epoch: float64(t.st.Epoch) + float64(t.st.Batch)/float64(max(1, len(t.batches(t.st.Epoch))))}
+	if len(t.dev) == 0 {
+		t.st.History = append(t.st.History, mark)
+		return mark
+	}
+	counts := t.score(t.dev)
+	mark.CER, mark.WER = counts.CER(), counts.WER()
+	t.st.History = append(t.st.History, mark)
+	return mark
+}
+
+// score decodes utts greedily in batches with the training network.
+func (t *trainer) score(utts []trainUtt) ErrorCounts {
+	var counts ErrorCounts
+	ws := lstm.NewWorkspace(0)
+	const bs = 16
+	for i := 0; i < len(utts); i += bs {
+		var inputs [][][]float32
+		var refs []string
+		for _, u := range utts[i:min(i+bs, len(utts))] {
+			x, err := t.samples(u.Path)
+			in := t.fe.Input(x)
+			if err != nil || len(in) == 0 {
+				counts.Add(t.vocab.decode(u.labels), "")
+				continue
+			}
+			inputs = append(inputs, in)
+			refs = append(refs, t.vocab.decode(u.labels))
+		}
+		if len(inputs) == 0 {
+			continue
+		}
+		b := lstm.PadBatch(inputs, t.cfg.InputSize)
+		out := t.net.Forward(ws, b, false)
+		for j := range inputs {
+			fr := lstm.Frames(out, b.T, b.B, t.cfg.OutputSize, j, len(inputs[j]))
+			toks := ctc.Greedy(fr, t.cfg.Tokenizer.Blank)
+			counts.Add(refs[j], t.vocab.decode(ctc.Labels(toks)))
+		}
+	}
+	return counts
+}
+
+// model returns the current weights as a Model (a copy).
+func (t *trainer) model() *Model {
+	c := t.cfg
+	c.Provenance = Provenance{
+		Created:    time.Now().UTC().Format(time.RFC3339),
+		Trainer:    "ecoute transcribe train",
+		Command:    t.o.Command,
+		Corpus:     t.o.Train,
+		Utterances: len(t.utts),
+		Hours:      math.Round(t.hours*100) / 100,
+		Epochs:     float64(t.st.Epoch) + float64(t.st.Batch)/float64(max(1, len(t.batches(t.st.Epoch)))),
+		Steps:      t.st.Step,
+		Seed:       t.o.Seed,
+		TrainSecs:  math.Round(t.st.Elapsed),
+	}
+	if n := len(t.st.History); n > 0 && len(t.dev) > 0 {
+		h := t.st.History[n-1]
+		c.Provenance.Dev = map[string]float64{"cer": h.CER, "wer": h.WER}
+	}
+	ts := map[string][]float32{}
+	for _, s := range TensorSpecs(&c) {
+		ts[s.Name] = slices.Clone(t.net.Params.Tensor(s.Name).W())
+	}
+	m, err := NewModel(c, ts)
+	if err != nil {
+		panic("asr: trainer built an inconsistent model: " + err.Error())
+	}
+	return m
+}
+
+// Checkpoints are model files with two more tensors (the Adam moments) and a
+// second metadata entry holding the TrainState.
+const ckptStateKey = "ecoute.train_state"
+
+func (t *trainer) saveCheckpoint() error {
+	if t.o.Checkpoint == "" {
+		return nil
+	}
+	m := t.model()
+	cfg, _ := json.Marshal(&m.Config)
+	st, _ := json.Marshal(&t.st)
+	var ts []safetensors.Tensor
+	for _, s := range TensorSpecs(&m.Config) {
+		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]})
+	}
+	n := t.net.Params.Len()
+	ts = append(ts,
+		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: t.adam.m},
+		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: t.adam.v})
+	var buf bytes.Buffer
+	if err := safetensors.Write(&buf, ts, map[string]string{MetadataKey: string(cfg), ckptStateKey: string(st)}); err != nil {
+		return err
+	}
+	tmp := t.o.Checkpoint + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, t.o.Checkpoint); err != nil {
+		return err
+	}
+	if t.o.Out != "" {
+		return m.SaveFile(t.o.Out)
+	}
+	return nil
+}
+
+func (t *trainer) loadCheckpoint() error {
+	b, err := os.ReadFile(t.o.Checkpoint)
+	if err != nil {
+		return fmt.Errorf("asr: resume: %w", err)
+	}
+	m, err := Load(b)
+	if err != nil {
+		return fmt.Errorf("asr: resume %s: %w", t.o.Checkpoint, err)
+	}
+	f, _ := safetensors.Parse(b)
+	var st TrainState
+	if err := json.Unmarshal([]byte(f.Metadata[ckptStateKey]), &st); err != nil {
+		return fmt.Errorf("asr: resume %s: no training state: %v", t.o.Checkpoint, err)
+	}
+	if st.OptionsID != t.st.OptionsID {
+		return fmt.Errorf("asr: resume %s: the checkpoint was made with other options or data (id %s, now %s)", t.o.Checkpoint, st.OptionsID, t.st.OptionsID)
+	}
+	for _, s := range TensorSpecs(&t.cfg) {
+		w := m.Tensor(s.Name)
+		if w == nil || len(w) != t.net.Params.Tensor(s.Name).Len {
+			return fmt.Errorf("asr: resume %s: tensor %s does not match the model", t.o.Checkpoint, s.Name)
+		}
+		copy(t.net.Params.Tensor(s.Name).W(), w)
+	}
+	for name, dst := range map[string][]float32{"adam.m": t.adam.m, "adam.v": t.adam.v} {
+		v, err := f.Float32(name)
+		if err != nil || len(v) != len(dst) {
+			return fmt.Errorf("asr: resume %s: optimizer state %s missing or wrong size", t.o.Checkpoint, name)
+		}
+		copy(dst, v)
+	}
+	t.adam.t = st.Step - st.Skipped
+	t.st = st
+	t.startStep = st.Step
+	t.logf("resumed from %s at step %d (epoch %d, batch %d)", t.o.Checkpoint, st.Step, st.Epoch+1, st.Batch)
+	return nil
+}
+
+// adamState is Adam (Kingma & Ba 2015, as torch.optim.Adam with default
+// betas and eps) with its moments exposed for checkpoints.
+type adamState struct {
+	m, v []float32
+	t    int
+}
+
+func newAdamState(n int) *adamState {
+	return &adamState{m: make([]float32, n), v: make([]float32, n)}
+}
+
+//	m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+//	p -= lr (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
+func (a *adamState) step(p, g []float32, lr float32) {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	a.t++
+	bc1 := 1 - math.Pow(b1, float64(a.t))
+	bc2 := 1 - math.Pow(b2, float64(a.t))
+	stepSize := float32(float64(lr) / bc1)
+	sq2 := float32(math.Sqrt(bc2))
+	for i := range p {
+		gi := g[i]
+		m := b1*a.m[i] + (1-b1)*gi
+		v := b2*a.v[i] + (1-b2)*gi*gi
+		a.m[i], a.v[i] = m, v
+		p[i] -= stepSize * m / (float32(math.Sqrt(float64(v)))/sq2 + eps)
+	}
+}

@@ -1,0 +1,196 @@
+package asr
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecoute/ecoute/audio"
+)
+
+// toyCorpus writes utterances spelling words of the letters a, b, c, each
+// letter a 120 ms tone of its own pitch (a 400 Hz, b 1300 Hz, c 2900 Hz) and
+// a short gap, with a space as a longer gap (250 ms). It returns the manifest path.
+func toyCorpus(t testing.TB, dir string, texts []string) string {
+	t.Helper()
+	const rate = 16000
+	freq := map[rune]float64{'a': 400, 'b': 1300, 'c': 2900}
+	var lines []string
+	for n, s := range texts {
+		var x []float32
+		gap := func(sec float64) { x = append(x, make([]float32, int(sec*rate))...) }
+		gap(0.1)
+		for _, r := range s {
+			if r == ' ' {
+				gap(0.25)
+				continue
+			}
+			f := freq[r]
+			for i := 0; i < int(0.12*rate); i++ {
+				env := math.Sin(math.Pi * float64(i) / (0.12 * rate))
+				x = append(x, float32(0.4*env*math.Sin(2*math.Pi*f*float64(i)/rate)))
+			}
+			gap(0.05)
+		}
+		gap(0.1)
+		// A little noise so silence is not digital zero.
+		for i := range x {
+			x[i] += float32(0.002 * math.Sin(float64(i)*1.7+float64(n)))
+		}
+		p := filepath.Join(dir, fmt.Sprintf("u%02d.wav", n))
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := audio.EncodeWAV(f, x, rate); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		lines = append(lines, fmt.Sprintf("u%02d.wav\t%s\ttoy", n, strings.ToUpper(s)))
+	}
+	m := filepath.Join(dir, "train.tsv")
+	if err := os.WriteFile(m, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var toyTexts = []string{"abc", "cab", "bca", "ac b", "ba", "cc a", "abba", "cb", "a c", "bac", "ca", "b a c"}
+
+func toyOptions(dir, manifest string) TrainOptions {
+	o := DefaultTrainOptions()
+	c := DefaultConfig()
+	c.HiddenSize, c.NumLayers = 24, 1
+	c.Fill()
+	o.Model = c
+	o.Train = []string{manifest}
+	o.Dev = []string{manifest}
+	o.Out = filepath.Join(dir, "toy.safetensors")
+	o.Epochs = 60
+	o.BatchFrames = 600 // about 4 utterances per batch
+	o.LR, o.MinLR, o.Warmup = 0.02, 0.002, 10
+	o.Augment = false
+	o.SpecAugment = SpecAugment{}
+	o.Threads = 2
+	return o
+}
+
+func TestTrainLearnsToyCorpus(t *testing.T) {
+	dir := t.TempDir()
+	man := toyCorpus(t, dir, toyTexts)
+	var log strings.Builder
+	o := toyOptions(dir, man)
+	o.Log = &log
+	m, st, err := Train(o, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := st.History
+	if len(h) < 10 {
+		t.Fatalf("%d epochs recorded", len(h))
+	}
+	first, last := h[0], h[len(h)-1]
+	t.Logf("loss %.3f -> %.3f, CER %.1f%% -> %.1f%%", first.Loss, last.Loss, 100*first.CER, 100*last.CER)
+	if !(last.Loss < first.Loss/4) {
+		t.Errorf("train loss went from %.3f to %.3f; want it to fall by 4x\n%s", first.Loss, last.Loss, log.String())
+	}
+	if last.CER > 0.05 {
+		t.Errorf("dev CER %.1f%% after training, want about 0\n%s", 100*last.CER, log.String())
+	}
+	// The saved model decodes the training utterances with the Recognizer.
+	m2, err := LoadFile(o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Config.Provenance.Steps != m.Config.Provenance.Steps {
+		t.Errorf("saved model has %d steps, trained %d", m2.Config.Provenance.Steps, m.Config.Provenance.Steps)
+	}
+	r := NewRecognizer(m2, Options{Timestamps: true})
+	right := 0
+	for n, want := range toyTexts {
+		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := audio.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Transcribe(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Text == want {
+			right++
+		} else {
+			t.Logf("utterance %d: got %q, want %q", n, res.Text, want)
+		}
+	}
+	if right < len(toyTexts)-1 {
+		t.Errorf("recognizer got %d of %d utterances right", right, len(toyTexts))
+	}
+}
+
+func TestTrainResumeAndSeed(t *testing.T) {
+	dir := t.TempDir()
+	man := toyCorpus(t, dir, toyTexts[:8])
+	base := toyOptions(dir, man)
+	base.Epochs = 6
+	base.Dev = nil
+	base.Augment = true
+	base.AugmentProb = 1
+	base.SpecAugment = DefaultSpecAugment()
+
+	run := func(name string, o TrainOptions, resume bool) *Model {
+		o.Out = filepath.Join(dir, name)
+		o.Checkpoint = filepath.Join(dir, "run.ckpt")
+		m, _, err := Train(o, resume)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	a := run("a.safetensors", base, false)
+	b := run("b.safetensors", base, false)
+	half := base
+	half.MaxSteps = 5
+	run("c.safetensors", half, false)
+	c := run("c.safetensors", base, true)
+	other := base
+	other.Seed = 99
+	d := run("d.safetensors", other, false)
+	if a.Config.Provenance.Steps < 8 {
+		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
+	}
+	same := func(x, y *Model) bool {
+		for _, s := range TensorSpecs(&x.Config) {
+			p, q := x.Tensor(s.Name), y.Tensor(s.Name)
+			for i := range p {
+				if p[i] != q[i] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !same(a, b) {
+		t.Error("same seed gave different models")
+	}
+	if !same(a, c) {
+		t.Error("stopping after 5 steps and resuming gave a different model than an uninterrupted run")
+	}
+	if same(a, d) {
+		t.Error("different seeds gave the same model")
+	}
+	// Resuming with different options is refused.
+	bad := base
+	bad.LR = 0.5
+	bad.Checkpoint = filepath.Join(dir, "run.ckpt")
+	if _, _, err := Train(bad, true); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("resume with other options: %v", err)
+	}
+}
