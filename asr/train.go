@@ -771,8 +771,8 @@ func newAdamState(n int) *adamState {
 	return &adamState{m: make([]float32, n), v: make([]float32, n)}
 }
 
-//	m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
-//	p -= lr (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
+// m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+// p -= lr (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
 func (a *adamState) step(p, g []float32, lr float32) {
 	const b1, b2, eps = 0.9, 0.999, 1e-8
 	a.t++
