@@ -72,6 +72,8 @@ What it does:
                           + fsdd-train3 x -fsdd-repeat, shuffled
      and text for the language model:
        prompts-train.txt  every transcript of train-all.tsv, once each
+       plan.tsv           path, voice, settings, text read, transcript
+                          for every planned utterance
        lm-text.txt        all normalized sentences of the same text sources
                           (any length >= 2 words) plus the real training
                           transcripts, minus held-out and dev sentences
@@ -241,6 +243,9 @@ func (c *config) run() error {
 		return err
 	}
 	if err := c.writeRealManifests(real); err != nil {
+		return err
+	}
+	if err := c.writePlan(append(append([]utt(nil), train...), held...)); err != nil {
 		return err
 	}
 
@@ -542,6 +547,16 @@ func (c *config) writeText(all []sentence, excluded map[string]bool, real map[st
 		}
 	}
 	return writeLines(filepath.Join(c.out, "lm-text.txt"), ls)
+}
+
+// writePlan writes plan.tsv: for every planned utterance its path, voice,
+// voice settings, the text the synthesizer reads and the transcript.
+func (c *config) writePlan(us []utt) error {
+	rows := make([]string, len(us))
+	for i, u := range us {
+		rows[i] = strings.Join([]string{u.path, u.voice.Label(), u.voice.Params(), ttsText(u.s), u.s.norm}, "\t")
+	}
+	return writeLines(filepath.Join(c.out, "plan.tsv"), rows)
 }
 
 func writeManifest(path string, ls []line) error {

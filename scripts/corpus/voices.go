@@ -31,6 +31,15 @@ func (v voiceSpec) Label() string {
 	return s
 }
 
+// Params are the random settings of v: "s=150 p=40" for espeak-ng,
+// "stretch=1.050" otherwise.
+func (v voiceSpec) Params() string {
+	if v.Engine == "espeak-ng" {
+		return fmt.Sprintf("s=%d p=%d", v.Speed, v.Pitch)
+	}
+	return fmt.Sprintf("stretch=%.3f", v.Stretch)
+}
+
 // Group is the summary's voice: the label without the espeak-ng variant.
 func (v voiceSpec) Group() string { return v.Engine + ":" + v.Name }
 
