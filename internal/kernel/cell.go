@@ -55,10 +55,18 @@ func Tanhf(x float32) float32 {
 // cprev, c and h have length H; c may alias cprev.
 func CellForward(z, cprev, c, h []float32) {
 	H := len(h)
+	_, _, _ = z[4*H-1], cprev[H-1], c[H-1]
+	from := cellForwardAsm(z, cprev, c, h)
+	cellForwardGo(z, cprev, c, h, from)
+}
+
+// cellForwardGo is CellForward for units [from, H).
+func cellForwardGo(z, cprev, c, h []float32, from int) {
+	H := len(h)
 	z = z[:4*H]
 	cprev, c = cprev[:H], c[:H]
 	zi, zf, zg, zo := z[:H], z[H:2*H], z[2*H:3*H], z[3*H:]
-	for j := range h {
+	for j := from; j < H; j++ {
 		i := Sigmoidf(zi[j])
 		f := Sigmoidf(zf[j])
 		g := Tanhf(zg[j])
@@ -87,9 +95,17 @@ func CellForward(z, cprev, c, h []float32) {
 //	dc    = dC*f                       (to the previous step)
 func CellBackward(act, c, cprev, dh, dc, dz []float32) {
 	H := len(dh)
+	_, _, _, _, _ = act[4*H-1], dz[4*H-1], c[H-1], cprev[H-1], dc[H-1]
+	from := cellBackwardAsm(act, c, cprev, dh, dc, dz)
+	cellBackwardGo(act, c, cprev, dh, dc, dz, from)
+}
+
+// cellBackwardGo is CellBackward for units [from, H).
+func cellBackwardGo(act, c, cprev, dh, dc, dz []float32, from int) {
+	H := len(dh)
 	act, dz = act[:4*H], dz[:4*H]
 	c, cprev, dc = c[:H], cprev[:H], dc[:H]
-	for j := range dh {
+	for j := from; j < H; j++ {
 		i, f, g, o := act[j], act[H+j], act[2*H+j], act[3*H+j]
 		tc := Tanhf(c[j])
 		dhj := dh[j]

@@ -75,3 +75,36 @@ func setAsm(on bool) bool {
 }
 
 func useAsm() bool { return useAVX2 }
+
+//go:noescape
+func cellForwardAVX2(z, cprev, c, h *float32, H, n int)
+
+//go:noescape
+func expAVX2(x *float32, n int)
+
+// cellForwardAsm runs CellForward on the first H&^7 units with AVX2 and
+// returns how many it did (the caller's bounds checks cover the slices).
+func cellForwardAsm(z, cprev, c, h []float32) int {
+	H := len(h)
+	n := H &^ 7
+	if !useAVX2 || n == 0 {
+		return 0
+	}
+	cellForwardAVX2(&z[0], &cprev[0], &c[0], &h[0], H, n)
+	return n
+}
+
+//go:noescape
+func cellBackwardAVX2(act, c, cprev, dh, dc *float32, H, n int)
+
+// cellBackwardAsm runs CellBackward on the first H&^7 units with AVX2 when
+// dz aliases act, and returns how many it did.
+func cellBackwardAsm(act, c, cprev, dh, dc, dz []float32) int {
+	H := len(dh)
+	n := H &^ 7
+	if !useAVX2 || n == 0 || &act[0] != &dz[0] {
+		return 0
+	}
+	cellBackwardAVX2(&act[0], &c[0], &cprev[0], &dh[0], &dc[0], H, n)
+	return n
+}
