@@ -231,7 +231,9 @@ func (c *Counter) Model(o BuildOptions) (*Model, error) {
 		return 0
 	}
 
-	// Keep marks: top down, a kept n-gram keeps its context.
+	// Keep marks: top down, a kept n-gram keeps its context and its
+	// suffix (readers that store n-grams in a suffix trie, as KenLM and
+	// sphinxbase do, need both).
 	for n := N; n >= 1; n-- {
 		for _, x := range info[n-1] {
 			if n == 1 || x.adj > prune(n) {
@@ -244,6 +246,11 @@ func (c *Counter) Model(o BuildOptions) (*Model, error) {
 					var h gram
 					copy(h[:], g[:n-1])
 					if y := info[n-2][h]; y != nil {
+						y.keep = true
+					}
+					var sf gram
+					copy(sf[:], g[1:n])
+					if y := info[n-2][sf]; y != nil {
 						y.keep = true
 					}
 				}
