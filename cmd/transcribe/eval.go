@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ecoute/ecoute/text"
+	"github.com/ecoute/ecoute/text/wer"
+)
+
+func init() {
+	register(&command{name: "eval", summary: "score hypotheses against references (WER/CER, sclite-compatible)", run: runEval})
+}
+
+// evalFlags are the flags shared by every eval mode.
+type evalFlags struct {
+	cer       bool
+	normalize bool
+	caseSens  bool
+	format    string
+	details   bool
+	inFormat  string
+}
+
+func (e *evalFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&e.cer, "cer", false, "score characters (white space ignored, as sclite -c) instead of words")
+	fs.BoolVar(&e.normalize, "normalize", false, "normalize both sides first (lower case, punctuation removed, numbers spelled out)")
+	fs.BoolVar(&e.caseSens, "case-sensitive", false, "compare words exactly (sclite -s); the default folds case as sclite does")
+	fs.StringVar(&e.format, "format", "text", "report format: text or json")
+	fs.BoolVar(&e.details, "details", false, "add every utterance's alignment to the report")
+	fs.StringVar(&e.inFormat, "input-format", "auto", "transcript format: auto, tsv (id<TAB>text), kaldi (id text) or trn (text (id))")
+}
+
+func (e *evalFlags) options() wer.Options {
+	o := wer.Options{Chars: e.cer, CaseSensitive: e.caseSens}
+	if e.normalize {
+		o.Normalize = text.Normalize
+	}
+	return o
+}
+
+// writeReport writes r to w in the chosen format. It is shared with the
+// modes that transcribe before scoring.
+func (e *evalFlags) writeReport(w io.Writer, r *wer.Report) error {
+	if e.format == "json" {
+		return r.WriteJSON(w, e.details)
+	}
+	return r.WriteText(w, e.details)
+}
+
+func (e *evalFlags) check() error {
+	if e.format != "text" && e.format != "json" {
+		return fmt.Errorf("--format must be text or json, not %q", e.format)
+	}
+	if _, err := wer.ParseFormat(e.inFormat); err != nil {
+		return err
+	}
+	return nil
+}
+
+func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var ef evalFlags
+	ef.register(fs)
+	ref := fs.String("ref", "", "reference transcripts (file, or - for stdin)")
+	hyp := fs.String("hyp", "", "hypothesis transcripts (file, or - for stdin)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: transcribe eval --ref REF --hyp HYP [flags]
+
+Scores recognizer output against reference transcripts: word error rate
+(or character error rate with --cer), sentence error rate, substitutions,
+deletions, insertions, per-speaker summaries. The counts equal those of
+NIST sclite ("sclite -i rm", "-c" for characters).
+
+Transcript files hold one utterance per line, in any of
+  id<TAB>text        TSV
+  id text            Kaldi "text" file
+  text (id)          sclite trn
+The speaker is the part of the id before the first "_" or "-".
+A reference without a hypothesis is scored as all deletions and listed.
+
+Examples:
+  transcribe eval --ref test/text --hyp out.txt
+  transcribe eval --ref ref.trn --hyp hyp.trn --details
+  transcribe eval --ref ref.tsv --hyp hyp.tsv --cer --normalize --format json
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, `
+Exit status: 0 scored, 1 unreadable or malformed input, 2 usage error.
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *ref == "" || *hyp == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "transcribe eval: need --ref and --hyp (and no other arguments); see transcribe eval --help")
+		return exitUsage
+	}
+	if *ref == "-" && *hyp == "-" {
+		fmt.Fprintln(stderr, "transcribe eval: --ref and --hyp cannot both be stdin")
+		return exitUsage
+	}
+	if err := ef.check(); err != nil {
+		fmt.Fprintln(stderr, "transcribe eval:", err)
+		return exitUsage
+	}
+	inf, _ := wer.ParseFormat(ef.inFormat)
+	read := func(name string) ([]wer.Transcript, error) {
+		var r io.Reader = stdin
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			r = f
+		}
+		return wer.ReadTranscripts(r, name, inf)
+	}
+	refs, err := read(*ref)
+	if err != nil {
+		fmt.Fprintln(stderr, "transcribe eval:", err)
+		return exitFailed
+	}
+	hyps, err := read(*hyp)
+	if err != nil {
+		fmt.Fprintln(stderr, "transcribe eval:", err)
+		return exitFailed
+	}
+	rep := wer.Score(refs, hyps, ef.options())
+	if err := ef.writeReport(stdout, rep); err != nil {
+		fmt.Fprintln(stderr, "transcribe eval:", err)
+		return exitFailed
+	}
+	return exitOK
+}
