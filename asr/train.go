@@ -30,6 +30,7 @@ type TrainOptions struct {
 	Dev    []string `json:"dev"`     // development manifests, scored after each epoch
 	DevMax int      `json:"dev_max"` // score at most this many dev utterances (0: all)
 
+	Init       string  `json:"init"`       // start from this model file's weights (fresh optimizer and schedule)
 	Out        string  `json:"out"`        // model file written at the end (and after each epoch)
 	Checkpoint string  `json:"checkpoint"` // training state; default Out + ".ckpt"
 	Epochs     float64 `json:"epochs"`     // passes over the training data (fractions allowed)
@@ -50,7 +51,7 @@ type TrainOptions struct {
 	AugmentOpts audio.AugmentOptions `json:"augment_options"`
 	SpecAugment SpecAugment          `json:"spec_augment"` // zero value: off
 
-	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint this often (0: epochs only)
+	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint (and score dev) this often (0: epochs only)
 	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
 	MaxSteps          int     `json:"max_steps"`          // stop after this many steps in total (0: no limit)
 
@@ -174,6 +175,20 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	t.ws = lstm.NewWorkspace(o.Seed)
 	t.adam = newAdamState(t.net.Params.Len())
 	t.st.OptionsID = optionsID(o)
+	if o.Init != "" && !resume {
+		m, err := LoadFile(o.Init)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range TensorSpecs(&t.cfg) {
+			w := m.Tensor(s.Name)
+			if w == nil || len(w) != t.net.Params.Tensor(s.Name).Len {
+				return nil, fmt.Errorf("asr: init %s: tensor %s does not match the model being trained", o.Init, s.Name)
+			}
+			copy(t.net.Params.Tensor(s.Name).W(), w)
+		}
+		t.logf("initialized from %s", o.Init)
+	}
 	if resume {
 		if err := t.loadCheckpoint(); err != nil {
 			return nil, err
@@ -481,6 +496,11 @@ func (t *trainer) run() (*Model, error) {
 				lastLog = now
 			}
 			if o.CheckpointMinutes > 0 && now.Sub(lastCkpt).Minutes() >= o.CheckpointMinutes {
+				if len(t.dev) > 0 {
+					mark := t.evaluate(epochLoss / float64(max(1, epochN)))
+					t.logf("step %d: %.1f min, epoch %.2f, train loss %.3f, dev CER %.2f%% WER %.2f%%",
+						t.st.Step, t.st.Elapsed/60, mark.Epoch, mark.Loss, 100*mark.CER, 100*mark.WER)
+				}
 				if err := t.saveCheckpoint(); err != nil {
 					close(stop)
 					return nil, err

@@ -423,23 +423,28 @@ func TelephoneBand(x []float32, rate int, muLaw bool) []float32 {
 // AugmentOptions sets how often each augmentation is applied and its ranges.
 // Probabilities are in [0, 1]; a zero value disables that augmentation.
 type AugmentOptions struct {
-	SpeedProb          float64 // speed perturbation
-	SpeedMin, SpeedMax float64 // factor range, e.g. 0.9-1.1
+	SpeedProb float64 `json:"speed_prob"` // speed perturbation
+	SpeedMin  float64 `json:"speed_min"`  // factor range, e.g. 0.9-1.1
+	SpeedMax  float64 `json:"speed_max"`
 
-	NoiseProb      float64 // synthetic coloured noise
-	SNRMin, SNRMax float64 // dB, for noise, hum and babble
+	NoiseProb float64 `json:"noise_prob"` // synthetic coloured noise
+	SNRMin    float64 `json:"snr_min"`    // dB, for noise, hum and babble
+	SNRMax    float64 `json:"snr_max"`
 
-	HumProb float64 // 50/60 Hz mains hum
+	HumProb float64 `json:"hum_prob"` // 50/60 Hz mains hum
 
-	BabbleProb   float64 // other utterances mixed underneath (needs Babble)
-	BabbleVoices int     // at most this many voices (at least 1)
+	BabbleProb   float64 `json:"babble_prob"`   // other utterances mixed underneath (needs Babble)
+	BabbleVoices int     `json:"babble_voices"` // at most this many voices (at least 1)
 
-	ReverbProb         float64 // synthetic room
-	RT60Min, RT60Max   float64 // seconds
-	WetMin, WetMax     float64 // dry/wet mix
-	TelephoneProb      float64 // 300-3400 Hz band and mu-law
-	GainProb           float64
-	GainMinDB, GainMax float64 // dB; the result is clipped to [-1, 1]
+	ReverbProb    float64 `json:"reverb_prob"` // synthetic room
+	RT60Min       float64 `json:"rt60_min"`    // seconds
+	RT60Max       float64 `json:"rt60_max"`
+	WetMin        float64 `json:"wet_min"` // dry/wet mix
+	WetMax        float64 `json:"wet_max"`
+	TelephoneProb float64 `json:"telephone_prob"` // 300-3400 Hz band and mu-law
+	GainProb      float64 `json:"gain_prob"`
+	GainMinDB     float64 `json:"gain_min_db"` // dB; the result is clipped to [-1, 1]
+	GainMax       float64 `json:"gain_max_db"`
 }
 
 // DefaultAugmentOptions returns the trainer's defaults: speed 0.9-1.1 half of

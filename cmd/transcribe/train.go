@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ecoute/ecoute/asr"
+)
+
+func init() {
+	register(&command{name: "train", summary: "train a speech recognition model from manifests", run: runTrain})
+}
+
+// stringList is a repeatable flag; each use may also hold comma-separated values.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error {
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			*l = append(*l, f)
+		}
+	}
+	return nil
+}
+
+func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("transcribe train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		train, dev  stringList
+		configPath  = fs.String("config", "", "JSON file of training options (see --print-config); flags given override it")
+		out         = fs.String("o", "model.safetensors", "model file to write")
+		ckpt        = fs.String("checkpoint", "", "training checkpoint (default: OUT.ckpt)")
+		resume      = fs.Bool("resume", false, "continue from the checkpoint (same options and data)")
+		initModel   = fs.String("init", "", "start from this model's weights (new optimizer and schedule; e.g. to continue on more data)")
+		epochs      = fs.Float64("epochs", 0, "passes over the training data (default 10)")
+		batchFrames = fs.Int("batch-frames", 0, "padded 10 ms input frames per batch (default 24000)")
+		maxBatch    = fs.Int("max-batch", 0, "utterances per batch at most (default 48)")
+		maxSeconds  = fs.Float64("max-seconds", 0, "leave out longer training utterances (default 16)")
+		lr          = fs.Float64("lr", 0, "peak Adam learning rate (default 0.002)")
+		minLR       = fs.Float64("min-lr", 0, "learning rate at the end of the cosine decay (default 0.0001)")
+		warmup      = fs.Int("warmup", 0, "linear warm-up steps (default 300)")
+		clip        = fs.Float64("clip", 0, "gradient norm limit (default 5)")
+		seed        = fs.Uint64("seed", 0, "random seed (default 1)")
+		threads     = fs.Int("threads", 0, "goroutines for the network and CTC (default: all CPUs)")
+		hidden      = fs.Int("hidden", 0, "LSTM units per direction (default 224)")
+		layers      = fs.Int("layers", 0, "LSTM layers (default 3)")
+		stack       = fs.Int("stack", 0, "frames stacked and subsampled (default 3)")
+		feats       = fs.String("features", "", `front end: "mfcc" (13 + deltas) or "fbank" (40 log-mel)`)
+		augment     = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
+		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
+		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
+		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
+		stopAfter   = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
+		maxSteps    = fs.Int("max-steps", 0, "stop after this many optimizer steps in total")
+		printConfig = fs.Bool("print-config", false, "print the effective options as JSON and exit")
+		quiet       = fs.Bool("quiet", false, "no progress output")
+	)
+	fs.Var(&train, "train", "training manifest (path<TAB>transcript[<TAB>voice]); repeat or comma-separate")
+	fs.Var(&dev, "dev", "development manifest scored after each epoch; repeat or comma-separate")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: transcribe train --train MANIFEST [flags]
+
+Trains a BiLSTM-CTC speech recognizer and writes a model file that
+"transcribe --model" and the asr package load. Manifests have one utterance
+per line: path<TAB>transcript[<TAB>voice] (relative paths are relative to the
+manifest). Transcripts are normalized (lower case, numbers spelled out).
+
+Examples:
+  # the default model's recipe (see asr/default/train.json)
+  transcribe train --config asr/default/train.json -o model.safetensors
+
+  # a quick model from your own recordings
+  transcribe train --train my.tsv --dev my-dev.tsv --epochs 20 --hidden 128 --layers 2
+
+  # stop after an hour, continue later with the same result as one run
+  transcribe train --config train.json --stop-after 60
+  transcribe train --config train.json --resume
+
+  # show every option as JSON, to edit and pass back with --config
+  transcribe train --print-config > train.json
+
+Progress goes to stderr: a bar on a terminal, log lines otherwise (loss,
+frames/s, ETA), and the dev CER/WER after each epoch. A checkpoint is written
+after every epoch (OUT.ckpt) and the model file is updated with it.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "transcribe train: unexpected argument %q (manifests go in --train)\n", fs.Arg(0))
+		return exitUsage
+	}
+	o := asr.DefaultTrainOptions()
+	if *configPath != "" {
+		b, err := os.ReadFile(*configPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "transcribe train: %v\n", err)
+			return exitUsage
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o); err != nil {
+			fmt.Fprintf(stderr, "transcribe train: %s: %v\n", *configPath, err)
+			return exitUsage
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["train"] {
+		o.Train = train
+	}
+	if set["dev"] {
+		o.Dev = dev
+	}
+	if set["o"] || o.Out == "" {
+		o.Out = *out
+	}
+	if set["checkpoint"] {
+		o.Checkpoint = *ckpt
+	}
+	if set["init"] {
+		o.Init = *initModel
+	}
+	f64 := map[string]*float64{"epochs": &o.Epochs, "max-seconds": &o.MaxSeconds, "lr": &o.LR, "min-lr": &o.MinLR,
+		"clip": &o.Clip, "checkpoint-minutes": &o.CheckpointMinutes, "stop-after": &o.StopAfter}
+	vals := map[string]float64{"epochs": *epochs, "max-seconds": *maxSeconds, "lr": *lr, "min-lr": *minLR,
+		"clip": *clip, "checkpoint-minutes": *ckptMin, "stop-after": *stopAfter}
+	for name, p := range f64 {
+		if set[name] {
+			*p = vals[name]
+		}
+	}
+	ints := map[string][2]*int{"batch-frames": {&o.BatchFrames, batchFrames}, "max-batch": {&o.MaxBatch, maxBatch},
+		"warmup": {&o.Warmup, warmup}, "threads": {&o.Threads, threads}, "dev-max": {&o.DevMax, devMax},
+		"max-steps": {&o.MaxSteps, maxSteps}, "hidden": {&o.Model.HiddenSize, hidden}, "layers": {&o.Model.NumLayers, layers},
+		"stack": {&o.Model.FrontEnd.Stack, stack}}
+	for name, p := range ints {
+		if set[name] {
+			*p[0] = *p[1]
+		}
+	}
+	if set["seed"] {
+		o.Seed = *seed
+	}
+	if set["augment"] {
+		o.Augment = *augment
+	}
+	if set["specaugment"] && !*specAug {
+		o.SpecAugment = asr.SpecAugment{}
+	}
+	if set["features"] {
+		switch *feats {
+		case "mfcc":
+			o.Model.FrontEnd.Type, o.Model.FrontEnd.NumCeps, o.Model.FrontEnd.NumMelBins = "mfcc", 13, 23
+			o.Model.FrontEnd.DeltaOrder = 2
+		case "fbank":
+			o.Model.FrontEnd.Type, o.Model.FrontEnd.NumMelBins, o.Model.FrontEnd.NumCeps = "fbank", 40, 0
+			o.Model.FrontEnd.DeltaOrder, o.Model.FrontEnd.UseEnergy = 0, false
+			o.SpecAugment.FreqWidth = 8
+		default:
+			fmt.Fprintf(stderr, "transcribe train: --features must be mfcc or fbank, not %q\n", *feats)
+			return exitUsage
+		}
+	}
+	o.Model.Fill()
+	if err := o.Model.Validate(); err != nil {
+		fmt.Fprintf(stderr, "transcribe train: %v\n", err)
+		return exitUsage
+	}
+	if *printConfig {
+		b, _ := json.MarshalIndent(&o, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", b)
+		return exitOK
+	}
+	if len(o.Train) == 0 {
+		fmt.Fprintln(stderr, "transcribe train: no training data: give --train MANIFEST or a --config that lists some")
+		return exitUsage
+	}
+	o.Command = "transcribe train " + strings.Join(args, " ")
+	if !*quiet {
+		o.Log = stderr
+		if f, ok := stderr.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				o.Progress = true
+			}
+		}
+	}
+	m, st, err := asr.Train(o, *resume)
+	if err != nil {
+		fmt.Fprintf(stderr, "transcribe train: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d parameters, %d steps, %.1f minutes", o.Out, m.NumParams(), st.Step, st.Elapsed/60)
+	if n := len(st.History); n > 0 && len(o.Dev) > 0 {
+		fmt.Fprintf(stdout, ", dev CER %.2f%% WER %.2f%%", 100*st.History[n-1].CER, 100*st.History[n-1].WER)
+	}
+	fmt.Fprintln(stdout)
+	return exitOK
+}
