@@ -93,6 +93,11 @@ async function start() {
   demo.engine = engine;
   demo.loadSeconds = (performance.now() - t0) / 1000;
   const i = engine.info;
+  const d = i.defaults || {};
+  if (d.beam !== undefined) $("opt-beam").value = d.beam;
+  if (d.nbest !== undefined) $("opt-nbest").value = Math.max(d.nbest, 3);
+  if (d.lm !== undefined) $("opt-lm").checked = d.lm;
+  if (d.timestamps !== undefined) $("opt-timestamps").checked = d.timestamps;
   setState("ready", `Ready: ${i.model.source} model (${(i.model.bytes / 1e6).toFixed(1)} MB) loaded in ${demo.loadSeconds.toFixed(2)} s. Drop a file or press Record.`);
   ui.record.disabled = false;
 }

@@ -57,6 +57,7 @@ async function init({ wasmURL, model }) {
   const t2 = performance.now();
   return {
     version: api.version,
+    defaults: { ...api.defaults },
     limits: { maxSeconds: api.limits.maxSeconds, maxBytes: api.limits.maxBytes },
     model: { ...info },
     wasmSeconds: (t1 - t0) / 1000,

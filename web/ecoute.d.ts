@@ -82,6 +82,8 @@ export interface Decoded {
 
 export interface EngineInfo {
   version: string;
+  /** The options a call without options uses (the CLI's defaults). */
+  defaults: TranscribeOptions;
   limits: { maxSeconds: number; maxBytes: number };
   model: { source: "default" | "bytes"; bytes: number; loadSeconds: number };
   /** Seconds to fetch and compile ecoute.wasm. */

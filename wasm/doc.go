@@ -1,0 +1,38 @@
+// Package wasm is ecoute in the browser: the recognizer compiled with the
+// stock Go toolchain (GOOS=js GOARCH=wasm) and exposed to JavaScript. No server
+// sees the audio.
+//
+// The package has two layers. [Engine] is plain Go and builds everywhere: it
+// holds a model, decodes audio, transcribes it and computes features for
+// display, checks sizes before it commits memory, and turns every failure
+// (a panic included) into an error. The JavaScript bindings ([Register], built
+// only for js/wasm) put that engine on globalThis.ecoute; every call returns
+// a Promise, and errors reject it with a message instead of stopping the Go
+// runtime. cmd/wasm is the main package that the browser loads; web/ holds the
+// page, the Web Worker that runs the module off the main thread, and
+// web/ecoute.d.ts, the typed API pages use:
+//
+//	import { Ecoute } from "./ecoute.js";
+//	const asr = await Ecoute.load();                  // embedded default model
+//	const res = await asr.transcribe(fileArrayBuffer, { beam: 8, timestamps: true });
+//	console.log(res.text, res.words);                 // the JSON `transcribe --format json` prints
+//	const mic = await asr.transcribe({ samples, sampleRate: 16000 });
+//	const fb  = await asr.features(fileArrayBuffer, { kind: "fbank" }); // heatmap
+//
+// The raw module API, on globalThis.ecoute inside the worker (all Promises):
+//
+//	loadDefault()                         -> ModelInfo
+//	loadModel(bytes: Uint8Array)          -> ModelInfo
+//	probe(head: Uint8Array, size: number) -> AudioInfo  (header only; enforces limits)
+//	transcribe(audio, sampleRate, optionsJSON) -> JSON string (asr.Result)
+//	features(audio, sampleRate, optionsJSON)   -> {frames, dims, frameShift, data: Float32Array}
+//	decode(audio, sampleRate)             -> {samples: Float32Array, sampleRate, duration, channels}
+//
+// where audio is a Uint8Array holding a WAV or FLAC file (sampleRate 0) or a
+// Float32Array of mono samples in [-1, 1] at sampleRate.
+//
+// Go's WebAssembly port is single-threaded; the worker keeps that thread
+// away from the page. The limits ([Limits]) keep a long file from exhausting
+// the tab: a file over the limit is refused with a message saying so before
+// its samples are copied into Go memory.
+package wasm

@@ -1,0 +1,125 @@
+//go:build js && wasm
+
+package wasm
+
+// These tests run the JavaScript bindings under node:
+//
+//	PATH="$(go env GOROOT)/lib/wasm:$PATH" GOOS=js GOARCH=wasm go test ./wasm/
+
+import (
+	"encoding/json"
+	"syscall/js"
+	"testing"
+	"unsafe"
+
+	"github.com/ecoute/ecoute/asr"
+)
+
+// await waits for a Promise and returns its value or its rejection.
+func await(p js.Value) (value, rejection js.Value) {
+	done := make(chan struct{})
+	var ok, fail js.Func
+	ok = js.FuncOf(func(_ js.Value, a []js.Value) any { value = a[0]; close(done); return nil })
+	fail = js.FuncOf(func(_ js.Value, a []js.Value) any { rejection = a[0]; close(done); return nil })
+	p.Call("then", ok, fail)
+	<-done
+	ok.Release()
+	fail.Release()
+	return value, rejection
+}
+
+func u8(b []byte) js.Value {
+	a := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
+}
+
+func f32(x []float32) js.Value {
+	a := js.Global().Get("Float32Array").New(len(x))
+	js.CopyBytesToJS(js.Global().Get("Uint8Array").New(a.Get("buffer")), unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 4*len(x)))
+	return a
+}
+
+func mustResolve(t *testing.T, what string, p js.Value) js.Value {
+	t.Helper()
+	v, rej := await(p)
+	if !rej.IsUndefined() {
+		t.Fatalf("%s rejected: %s (code %s)", what, rej.Get("message"), rej.Get("code"))
+	}
+	return v
+}
+
+func wantReject(t *testing.T, what string, p js.Value, code string) {
+	t.Helper()
+	_, rej := await(p)
+	if rej.IsUndefined() {
+		t.Fatalf("%s resolved, want a rejection with code %q", what, code)
+	}
+	if got := rej.Get("code").String(); got != code || !rej.InstanceOf(js.Global().Get("Error")) {
+		t.Errorf("%s: rejected with %s (code %q), want an Error with code %q", what, rej.Get("message"), got, code)
+	}
+}
+
+func TestBindings(t *testing.T) {
+	e := NewEngine()
+	api := Register("ecouteTest", e)
+	if !js.Global().Get("ecouteTest").Equal(api) {
+		t.Fatal("Register did not set globalThis.ecouteTest")
+	}
+	wantReject(t, "transcribe before a model", api.Call("transcribe", u8(wavBytes(t, chirp(1600, 16000), 16000)), 0, ""), CodeNoModel)
+
+	model := tinyModel(t)
+	info := mustResolve(t, "loadModel", api.Call("loadModel", u8(model)))
+	if info.Get("bytes").Int() != len(model) || info.Get("source").String() != "bytes" {
+		t.Errorf("loadModel info: bytes %v source %v", info.Get("bytes"), info.Get("source"))
+	}
+
+	file := wavBytes(t, chirp(24000, 16000), 16000)
+	opts := `{"beam": 4, "nbest": 2}`
+	got := mustResolve(t, "transcribe(file)", api.Call("transcribe", u8(file), 0, opts))
+	want, err := e.TranscribeJSON(Audio{File: file}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g, w asr.Result
+	if err := json.Unmarshal([]byte(got.String()), &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatal(err)
+	}
+	g.ProcessingTime, w.ProcessingTime = 0, 0
+	gj, _ := json.Marshal(g)
+	wj, _ := json.Marshal(w)
+	if string(gj) != string(wj) {
+		t.Errorf("transcribe through JS\n got %s\nwant %s", gj, wj)
+	}
+	// An ArrayBuffer is accepted like a Uint8Array.
+	mustResolve(t, "transcribe(ArrayBuffer)", api.Call("transcribe", u8(file).Get("buffer"), 0, opts))
+
+	// Bad input rejects, and the runtime keeps serving.
+	wantReject(t, "transcribe(text)", api.Call("transcribe", u8([]byte("this is not audio")), 0, ""), CodeFormat)
+	wantReject(t, "transcribe(number)", api.Call("transcribe", 42), CodeOptions)
+	wantReject(t, "transcribe(bad options)", api.Call("transcribe", u8(file), 0, `{"beam": -1}`), CodeOptions)
+	wantReject(t, "transcribe(empty samples)", api.Call("transcribe", js.Global().Get("Float32Array").New(0), 16000, ""), CodeEmpty)
+	wantReject(t, "probe(too large)", api.Call("probe", u8(file[:64]), 1<<40), CodeTooLarge)
+
+	x := chirp(16000, 22050)
+	res := mustResolve(t, "transcribe(samples)", api.Call("transcribe", f32(x), 22050, ""))
+	if err := json.Unmarshal([]byte(res.String()), &g); err != nil || g.Duration < 0.7 || g.Duration > 0.75 {
+		t.Errorf("transcribe(samples): %s (%v), want duration 16000/22050 s", res, err)
+	}
+
+	fm := mustResolve(t, "features", api.Call("features", u8(file), 0, `{"kind": "fbank"}`))
+	frames, dims := fm.Get("frames").Int(), fm.Get("dims").Int()
+	if dims != 23 && dims != 40 || frames < 140 || fm.Get("data").Get("length").Int() != frames*dims || !fm.Get("data").InstanceOf(js.Global().Get("Float32Array")) {
+		t.Errorf("features: %d x %d, data %v", frames, dims, fm.Get("data"))
+	}
+	dec := mustResolve(t, "decode", api.Call("decode", u8(file), 0, 8000))
+	if dec.Get("sampleRate").Int() != 8000 || dec.Get("sourceSampleRate").Int() != 16000 {
+		t.Errorf("decode: rate %v source %v", dec.Get("sampleRate"), dec.Get("sourceSampleRate"))
+	}
+	if n := dec.Get("samples").Get("length").Int(); n < 11990 || n > 12010 {
+		t.Errorf("decode: %d samples at 8 kHz, want about 12000", n)
+	}
+}

@@ -1,0 +1,73 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"net/http"
+	"syscall/js"
+
+	"github.com/syumai/workers"
+
+	"github.com/ecoute/ecoute/server"
+)
+
+func main() {
+	h := server.New(server.Config{})
+	if stockShim {
+		workers.Serve(h)
+		return
+	}
+	workers.ServeNonBlock(buffered{h})
+	workers.Ready()
+	select {} // serve this isolate's requests until the runtime drops it
+}
+
+// rawBodyWriter is the method syumai/workers' ResponseWriter has for a body
+// that is already a JS value.
+type rawBodyWriter interface {
+	WriteRawJSBody(body js.Value)
+}
+
+// buffered runs a handler into memory and sends the result as one raw body.
+type buffered struct{ h http.Handler }
+
+func (b buffered) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &memWriter{hdr: w.Header(), code: http.StatusOK}
+	b.h.ServeHTTP(rec, r)
+	w.WriteHeader(rec.code)
+	rw, ok := w.(rawBodyWriter)
+	if !ok {
+		w.Write(rec.body)
+		return
+	}
+	if len(rec.body) == 0 {
+		rw.WriteRawJSBody(js.Null())
+		return
+	}
+	arr := js.Global().Get("Uint8Array").New(len(rec.body))
+	js.CopyBytesToJS(arr, rec.body)
+	rw.WriteRawJSBody(arr)
+}
+
+// memWriter is an http.ResponseWriter that keeps the body in memory. Its
+// header map is the real writer's.
+type memWriter struct {
+	hdr     http.Header
+	code    int
+	written bool
+	body    []byte
+}
+
+func (m *memWriter) Header() http.Header { return m.hdr }
+
+func (m *memWriter) WriteHeader(code int) {
+	if !m.written {
+		m.code, m.written = code, true
+	}
+}
+
+func (m *memWriter) Write(p []byte) (int, error) {
+	m.written = true
+	m.body = append(m.body, p...)
+	return len(p), nil
+}
