@@ -230,9 +230,48 @@ type hyp struct {
 	lastEnd  int32
 	lastProb float32
 	best     float64 // largest contribution this frame (for timing)
+	score    float64 // total, computed once before selection
+	pending  bool    // node is pend, not yet allocated
+	pend     pnode
 }
 
 func (h *hyp) total() float64 { return logAdd(h.pb, h.pnb) + h.lm }
+
+// selectTop moves the k highest-scoring hypotheses to h[:k] (in no
+// particular order): quickselect.
+func selectTop(h []hyp, k int) {
+	lo, hi := 0, len(h)-1
+	for lo < hi {
+		// Median of three as the pivot.
+		mid := lo + (hi-lo)/2
+		if h[mid].score > h[lo].score {
+			h[mid], h[lo] = h[lo], h[mid]
+		}
+		if h[hi].score > h[lo].score {
+			h[hi], h[lo] = h[lo], h[hi]
+		}
+		if h[mid].score > h[hi].score {
+			h[mid], h[hi] = h[hi], h[mid]
+		}
+		p := h[hi].score
+		i := lo
+		for j := lo; j < hi; j++ {
+			if h[j].score > p {
+				h[i], h[j] = h[j], h[i]
+				i++
+			}
+		}
+		h[i], h[hi] = h[hi], h[i]
+		switch {
+		case i == k || i == k-1:
+			return
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
+	}
+}
 
 func mix(key uint64, tok int32) uint64 {
 	k := (key ^ uint64(tok+1)) * 0x9E3779B97F4A7C15
@@ -341,7 +380,7 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 			v := tot + yb
 			n.pb = logAdd(n.pb, v)
 			if v > n.best {
-				n.best, n.node, n.lastEnd, n.lastProb = v, h.node, h.lastEnd, h.lastProb
+				n.best, n.node, n.lastEnd, n.lastProb, n.pending = v, h.node, h.lastEnd, h.lastProb, false
 			}
 			// Repeat of the last label: same prefix.
 			if h.node != nil {
@@ -351,7 +390,7 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 				n = get(h) // may have moved
 				n.pnb = logAdd(n.pnb, v)
 				if v > n.best {
-					n.best, n.node, n.lastEnd = v, h.node, t32
+					n.best, n.node, n.lastEnd, n.pending = v, h.node, t32, false
 					n.lastProb = max(h.lastProb, float32(math.Exp(yk)))
 				}
 			}
@@ -373,7 +412,7 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 					n.pnb = logAdd(n.pnb, v)
 					if v > n.best {
 						n.best, n.lastEnd, n.lastProb = v, t32, float32(math.Exp(yk))
-						n.node = &pnode{parent: h.node, tok: k, start: t32, prevEnd: h.lastEnd, prevProb: h.lastProb}
+						n.pending, n.pend = true, pnode{parent: h.node, tok: k, start: t32, prevEnd: h.lastEnd, prevProb: h.lastProb}
 					}
 					continue
 				}
@@ -384,26 +423,39 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 				e.key = key
 				e.pb, e.pnb, e.best = ninf, v, v
 				e.lastEnd, e.lastProb = t32, float32(math.Exp(yk))
-				e.node = &pnode{parent: h.node, tok: k, start: t32, prevEnd: h.lastEnd, prevProb: h.lastProb}
+				e.pending, e.pend = true, pnode{parent: h.node, tok: k, start: t32, prevEnd: h.lastEnd, prevProb: h.lastProb}
 				s.idx[key] = int32(len(s.next))
 				s.next = append(s.next, e)
 			}
 		}
 		// Keep the best Beam.
-		slices.SortFunc(s.next, func(a, b hyp) int {
-			ta, tb := a.total(), b.total()
-			if ta > tb {
-				return -1
-			} else if ta < tb {
-				return 1
+		for i := range s.next {
+			s.next[i].score = s.next[i].total()
+		}
+		n := len(s.next)
+		if n > o.Beam {
+			selectTop(s.next, o.Beam)
+			n = o.Beam
+		}
+		if o.BeamThreshold > 0 && n > 1 {
+			top := s.next[0].score
+			for i := 1; i < n; i++ {
+				top = max(top, s.next[i].score)
 			}
-			return 0
-		})
-		n := min(len(s.next), o.Beam)
-		if o.BeamThreshold > 0 && n > 0 {
-			lim := s.next[0].total() - o.BeamThreshold
-			for n > 1 && s.next[n-1].total() < lim {
-				n--
+			lim := top - o.BeamThreshold
+			j := 0
+			for i := range n {
+				if s.next[i].score >= lim {
+					s.next[j] = s.next[i]
+					j++
+				}
+			}
+			n = j
+		}
+		for i := range n {
+			if h := &s.next[i]; h.pending {
+				nd := h.pend
+				h.node, h.pending = &nd, false
 			}
 		}
 		s.beam, s.next = s.next[:n], s.beam[:0]
