@@ -137,7 +137,10 @@ func Load(data []byte) (*Model, error) {
 	}
 	if lm, ok := f.Lookup(lmTensor); ok {
 		b, err := f.Bytes(lmTensor)
-		if err != nil || lm.DType != safetensors.U8 {
+		if err == nil && lm.DType != safetensors.U8 {
+			err = fmt.Errorf("dtype %s", lm.DType)
+		}
+		if err != nil {
 			return nil, &ModelError{What: "tensor " + lmTensor, Msg: fmt.Sprintf("want U8 bytes of an ARPA file (%v)", err)}
 		}
 		m.LM, err = ParseLanguageModel(b)

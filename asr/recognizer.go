@@ -16,6 +16,7 @@ type Recognizer struct {
 	o     Options
 	fe    *FrontEndComputer
 	vocab *charVocab
+	beam  beamState
 }
 
 // NewRecognizer returns a recognizer for m with options o (zero VAD options

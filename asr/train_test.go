@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/audio"
+	"github.com/ecoute/ecoute/text/lm"
 )
 
 // toyCorpus writes utterances spelling words of the letters a, b, c, each
@@ -108,7 +109,20 @@ func TestTrainLearnsToyCorpus(t *testing.T) {
 	if m2.Config.Provenance.Steps != m.Config.Provenance.Steps {
 		t.Errorf("saved model has %d steps, trained %d", m2.Config.Provenance.Steps, m.Config.Provenance.Steps)
 	}
-	r := NewRecognizer(m2, Options{Timestamps: true})
+	lmod, err := lm.Build(strings.NewReader(strings.Join(toyTexts, "\n")), lm.BuildOptions{Order: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.LM, err = NewLanguageModel(lmod); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []Options{{Timestamps: true}, {Beam: 8, Timestamps: true, NBest: 2}, {Beam: 8, UseLM: true, Alpha: 0.5, Beta: 1, Timestamps: true}} {
+		checkToyRecognizer(t, dir, m2, o)
+	}
+}
+
+func checkToyRecognizer(t *testing.T, dir string, m *Model, o Options) {
+	r := NewRecognizer(m, o)
 	right := 0
 	for n, want := range toyTexts {
 		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
@@ -127,11 +141,22 @@ func TestTrainLearnsToyCorpus(t *testing.T) {
 		if res.Text == want {
 			right++
 		} else {
-			t.Logf("utterance %d: got %q, want %q", n, res.Text, want)
+			t.Logf("%+v: utterance %d: got %q, want %q", o, n, res.Text, want)
+		}
+		if len(res.Words) != len(strings.Fields(res.Text)) {
+			t.Errorf("%+v: %d words for %q", o, len(res.Words), res.Text)
+		}
+		for i, w := range res.Words {
+			if w.Start < 0 || w.End <= w.Start || w.End > res.Duration+0.05 || (i > 0 && w.Start < res.Words[i-1].End) || w.Confidence <= 0 || w.Confidence > 1 {
+				t.Errorf("%+v: utterance %d: bad word %+v (duration %.2f)", o, n, w, res.Duration)
+			}
+		}
+		if o.NBest > 1 && len(res.NBest) == 0 {
+			t.Errorf("no n-best list")
 		}
 	}
 	if right < len(toyTexts)-1 {
-		t.Errorf("recognizer got %d of %d utterances right", right, len(toyTexts))
+		t.Errorf("%+v: recognizer got %d of %d utterances right", o, right, len(toyTexts))
 	}
 }
 

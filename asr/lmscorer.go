@@ -1,4 +1,0 @@
-package asr
-
-// lmScorer is filled in with text/lm once it lands.
-type lmScorer interface{}
