@@ -197,7 +197,7 @@ func (d *prefixBeam) decode(lp [][]float32, n int) []pbResult {
 }
 
 type pbResult struct {
-	labels                  []int
+	labels                   []int
 	score, acoustic, lmLog10 float64
 }
 
