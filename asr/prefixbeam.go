@@ -25,9 +25,25 @@ type prefixBeam struct {
 	hot          map[string]float64
 }
 
+// pbNode is one label of a prefix. Children are kept per node, so each
+// label sequence has exactly one node and the node pointer identifies the
+// prefix.
 type pbNode struct {
 	parent *pbNode
-	tok    int
+	tok    int // -1 at the root
+	kids   map[int]*pbNode
+}
+
+func (n *pbNode) child(k int) *pbNode {
+	if c, ok := n.kids[k]; ok {
+		return c
+	}
+	if n.kids == nil {
+		n.kids = map[int]*pbNode{}
+	}
+	c := &pbNode{parent: n, tok: k}
+	n.kids[k] = c
+	return c
 }
 
 type pbHyp struct {
@@ -52,14 +68,6 @@ func logAddExp(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// key identifies a prefix: the pointer of its last node (prefixes share
-// nodes; the same label sequence reached twice is merged through the map of
-// children kept per frame).
-type pbKey struct {
-	parent *pbNode
-	tok    int
-}
-
 // completeWord scores the word ending h (if any) with the LM and boosts.
 func (d *prefixBeam) completeWord(h *pbHyp) {
 	if len(h.word) == 0 {
@@ -81,7 +89,7 @@ func (d *prefixBeam) completeWord(h *pbHyp) {
 
 // decode returns up to n hypotheses' label sequences with their scores.
 func (d *prefixBeam) decode(lp [][]float32, n int) []pbResult {
-	root := &pbHyp{pb: 0, pnb: math.Inf(-1)}
+	root := &pbHyp{node: &pbNode{tok: -1}, pb: 0, pnb: math.Inf(-1)}
 	if d.lm != nil {
 		root.st = d.lm.Start()
 	}
@@ -105,45 +113,40 @@ func (d *prefixBeam) decode(lp [][]float32, n int) []pbResult {
 			})
 			cand = cand[:d.topK]
 		}
-		next := map[pbKey]*pbHyp{}
+		next := map[*pbNode]*pbHyp{}
 		var order []*pbHyp
-		get := func(k pbKey, from *pbHyp, node *pbNode) (*pbHyp, bool) {
-			if h, ok := next[k]; ok {
+		get := func(node *pbNode, from *pbHyp) (*pbHyp, bool) {
+			if h, ok := next[node]; ok {
 				return h, false
 			}
 			h := &pbHyp{node: node, pb: math.Inf(-1), pnb: math.Inf(-1), lmScore: from.lmScore, lmRaw: from.lmRaw, st: from.st, word: from.word, words: from.words}
-			next[k] = h
+			next[node] = h
 			order = append(order, h)
 			return h, true
 		}
 		yb := float64(row[d.blank])
 		for _, h := range beam {
 			tot := logAddExp(h.pb, h.pnb)
-			self := pbKey{tok: -1}
-			if h.node != nil {
-				self = pbKey{h.node.parent, h.node.tok}
-			}
 			// Blank and repeat keep the prefix.
-			s, _ := get(self, h, h.node)
+			s, _ := get(h.node, h)
 			s.pb = logAddExp(s.pb, tot+yb)
-			if h.node != nil {
+			if h.node.tok >= 0 {
 				s.pnb = logAddExp(s.pnb, h.pnb+float64(row[h.node.tok]))
 			}
 			for _, k := range cand {
 				yk := float64(row[k])
 				v := tot + yk
-				if h.node != nil && h.node.tok == k {
+				if h.node.tok == k {
 					v = h.pb + yk // a repeat needs a blank between
 				}
 				if math.IsInf(v, -1) {
 					continue
 				}
-				if k == d.space && (h.node == nil || h.node.tok == d.space) {
+				if k == d.space && (h.node.tok < 0 || h.node.tok == d.space) {
 					continue // no leading or double spaces
 				}
-				e, fresh := get(pbKey{h.node, k}, h, nil)
+				e, fresh := get(h.node.child(k), h)
 				if fresh {
-					e.node = &pbNode{parent: h.node, tok: k}
 					if k == d.space {
 						d.completeWord(e)
 					} else {
@@ -175,7 +178,7 @@ func (d *prefixBeam) decode(lp [][]float32, n int) []pbResult {
 			f.lmScore += d.alpha * math.Ln10 * e
 		}
 		var labels []int
-		for n := h.node; n != nil; n = n.parent {
+		for n := h.node; n.tok >= 0; n = n.parent {
 			labels = append(labels, n.tok)
 		}
 		slices.Reverse(labels)
