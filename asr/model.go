@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
@@ -178,14 +179,24 @@ func LoadFile(path string) (*Model, error) {
 
 // Save writes m as a model file: the tensors of TensorSpecs in order, F32,
 // with the config JSON in __metadata__, and the LM (if any) as a U8 tensor.
-func (m *Model) Save(w io.Writer) error {
+func (m *Model) Save(w io.Writer) error { return m.save(w, false) }
+
+// SaveHalf is Save with the weights stored as IEEE half floats (F16): half
+// the size, for downloads; loading converts them back to float32 (a copy).
+func (m *Model) SaveHalf(w io.Writer) error { return m.save(w, true) }
+
+func (m *Model) save(w io.Writer, half bool) error {
 	cfg, err := json.Marshal(&m.Config)
 	if err != nil {
 		return err
 	}
 	var ts []safetensors.Tensor
 	for _, s := range TensorSpecs(&m.Config) {
-		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]})
+		t := safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]}
+		if half {
+			t = safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.F16, Raw: toF16(m.tensors[s.Name])}
+		}
+		ts = append(ts, t)
 	}
 	if m.LM != nil && len(m.LM.Source) > 0 {
 		ts = append(ts, safetensors.Tensor{Name: lmTensor, Shape: []int{len(m.LM.Source)}, DType: safetensors.U8, Raw: m.LM.Source})
@@ -210,4 +221,49 @@ func (m *Model) SaveFile(path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// toF16 converts to IEEE 754 half precision, rounding to nearest even;
+// overflow gives ±Inf.
+func toF16(v []float32) []byte {
+	out := make([]byte, 2*len(v))
+	for i, f := range v {
+		h := f32ToF16(math.Float32bits(f))
+		out[2*i], out[2*i+1] = byte(h), byte(h>>8)
+	}
+	return out
+}
+
+func f32ToF16(b uint32) uint16 {
+	sign := uint16(b>>16) & 0x8000
+	exp := int((b>>23)&0xff) - 127 + 15
+	mant := b & 0x7fffff
+	switch {
+	case (b>>23)&0xff == 0xff: // Inf or NaN
+		if mant != 0 {
+			return sign | 0x7e00
+		}
+		return sign | 0x7c00
+	case exp >= 0x1f:
+		return sign | 0x7c00
+	case exp <= 0:
+		if exp < -10 {
+			return sign
+		}
+		mant |= 0x800000
+		shift := uint(14 - exp)
+		h := mant >> shift
+		rem := mant & (1<<shift - 1)
+		half := uint32(1) << (shift - 1)
+		if rem > half || (rem == half && h&1 == 1) {
+			h++
+		}
+		return sign | uint16(h)
+	}
+	h := uint32(exp)<<10 | mant>>13
+	rem := mant & 0x1fff
+	if rem > 0x1000 || (rem == 0x1000 && h&1 == 1) {
+		h++ // may carry into the exponent, which is still right
+	}
+	return sign | uint16(h)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -166,4 +167,42 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal("nil model without error")
 		}
 	})
+}
+
+func TestSaveHalf(t *testing.T) {
+	m := randomModel(t, smallConfig(), 3)
+	var full, half bytes.Buffer
+	if err := m.Save(&full); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SaveHalf(&half); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Load(half.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if half.Len() > full.Len()*6/10 {
+		t.Errorf("half file %d bytes, full %d", half.Len(), full.Len())
+	}
+	var worst float64
+	for _, s := range TensorSpecs(&m.Config) {
+		a, b := m.Tensor(s.Name), m2.Tensor(s.Name)
+		for i := range a {
+			// Half precision keeps 11 significant bits.
+			e := math.Abs(float64(a[i]-b[i])) / math.Max(math.Abs(float64(a[i])), 1e-4)
+			worst = math.Max(worst, e)
+		}
+	}
+	if worst > 1.0/2048 {
+		t.Errorf("half round trip: worst relative error %.3g", worst)
+	}
+	for _, c := range []struct {
+		f float32
+		h uint16
+	}{{1, 0x3c00}, {-2, 0xc000}, {65504, 0x7bff}, {1e6, 0x7c00}, {5.960464477539063e-08, 0x0001}, {0.333333343, 0x3555}} {
+		if got := f32ToF16(math.Float32bits(c.f)); got != c.h {
+			t.Errorf("f32ToF16(%v) = %#04x, want %#04x", c.f, got, c.h)
+		}
+	}
 }
