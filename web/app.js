@@ -66,7 +66,7 @@ function showError(err) {
   const t = document.createElement("strong");
   t.textContent = title;
   const d = document.createElement("span");
-  d.textContent = detail;
+  d.textContent = detail.charAt(0).toUpperCase() + detail.slice(1);
   ui.error.append(t, d);
   ui.error.hidden = false;
   setState(engine ? "error" : "failed", engine ? "Ready for the next file or recording." : "The recognizer is not available.");
@@ -241,6 +241,7 @@ async function analyse(audio, label, playURL, bytes) {
   setState("busy", `Reading ${label}…`);
   const stale = () => gen !== generation;
   const times = { label, bytes };
+  ui.result.hidden = true; // the previous result must not pass for this input's
   try {
     let t = performance.now();
     const dec = await engine.decode(audio, 16000);
@@ -271,7 +272,7 @@ async function analyse(audio, label, playURL, bytes) {
     setState("busy", "Computing the spectrogram…");
 
     t = performance.now();
-    const fb = await engine.features(audio, { kind: "fbank" });
+    const fb = await engine.features(audio, { kind: "fbank", bins: 64 });
     if (stale()) return;
     times.features = (performance.now() - t) / 1000;
     current.heat = drawHeatmap(fb);
@@ -409,9 +410,11 @@ function drawHeatmap(fm) {
   const g = sizeCanvas(c);
   const W = c.width, H = c.height;
   if (!fm.frames || !fm.dims) { g.clearRect(0, 0, W, H); return g.getImageData(0, 0, W, H); }
+  // Log energies (natural log): show the top 9 nats (about 40 dB) below
+  // the 99.9th percentile, so silence is dark and speech keeps its detail.
   const sorted = Float32Array.from(fm.data).sort();
-  const lo = sorted[Math.floor(0.02 * (sorted.length - 1))];
-  const hi = sorted[Math.floor(0.998 * (sorted.length - 1))];
+  const hi = sorted[Math.floor(0.999 * (sorted.length - 1))];
+  const lo = Math.max(sorted[0], hi - 9);
   const img = g.createImageData(W, H);
   for (let px = 0; px < W; px++) {
     const f = Math.min(fm.frames - 1, Math.floor((px / W) * fm.frames));
@@ -445,7 +448,7 @@ function redrawCursor() {
     }
   }
   let now = -1;
-  current.words.forEach((w, i) => { if (t >= w.start && t < w.end) now = i; });
+  if (t > 0 || !ui.player.paused) current.words.forEach((w, i) => { if (t >= w.start && t < w.end) now = i; });
   if (now !== lastWord) {
     const spans = ui.transcript.querySelectorAll(".w");
     if (spans[lastWord]) spans[lastWord].classList.remove("now");
