@@ -106,6 +106,11 @@ func ReadARPA(r io.Reader) (*Model, error) {
 	}
 	m := newModel(len(counts), total)
 	ids := make([]int32, MaxOrder)
+	f := make([][]byte, 0, MaxOrder+2)
+	// Sorted ARPA files repeat the context of the previous line: keep its
+	// words and ids to skip the lookups.
+	prev := make([][]byte, MaxOrder)
+	prevCtx := int32(-1)
 	pending := b // the first line after the counts (empty if a blank ended them)
 	for order := 1; order <= len(counts); order++ {
 		header := fmt.Sprintf(`\%d-grams:`, order)
@@ -131,6 +136,7 @@ func ReadARPA(r io.Reader) (*Model, error) {
 			break
 		}
 		seen := 0
+		prevCtx = -1
 		for {
 			b, err = next()
 			if err == io.EOF {
@@ -150,7 +156,7 @@ func ReadARPA(r io.Reader) (*Model, error) {
 			if seen > counts[order-1] {
 				return nil, errf("more %d-grams than the %d declared in \\data\\", order, counts[order-1])
 			}
-			f := fields(b)
+			f = fields(b, f[:0])
 			if len(f) != order+1 && len(f) != order+2 {
 				return nil, errf("%d-gram line has %d fields, want %d or %d", order, len(f), order+1, order+2)
 			}
@@ -175,14 +181,26 @@ func ReadARPA(r io.Reader) (*Model, error) {
 				}
 				continue
 			}
+			same := prevCtx >= 0
 			for i := range order {
+				if same && i < order-1 && bytes.Equal(prev[i], f[1+i]) {
+					continue
+				}
+				same = false
 				id, ok := m.ids[string(f[1+i])]
 				if !ok {
 					return nil, errf("word %q is not among the 1-grams", f[1+i])
 				}
 				ids[i] = id
+				if i < order-1 {
+					prev[i] = append(prev[i][:0], f[1+i]...)
+				}
 			}
-			ctx := m.context(ids[:order-1])
+			ctx := prevCtx
+			if !same {
+				ctx = m.context(ids[:order-1])
+				prevCtx = ctx
+			}
 			if _, ok := m.add(ctx, ids[order-1], prob, bo); !ok {
 				if e, _ := m.tab.get(ctx, ids[order-1]); m.ent[e].filler {
 					// A filler made for an earlier line: the file
@@ -245,10 +263,8 @@ func (m *Model) context(ids []int32) int32 {
 	return c
 }
 
-// fields splits b at spaces and tabs without allocating beyond the slice
-// header array (reused by the caller's stack for short lines).
-func fields(b []byte) [][]byte {
-	var f [][]byte
+// fields splits b at spaces and tabs, appending to f.
+func fields(b []byte, f [][]byte) [][]byte {
 	i := 0
 	for i < len(b) {
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {

@@ -2,6 +2,7 @@ package lm
 
 import (
 	"math"
+	"math/bits"
 )
 
 // Special words.
@@ -231,10 +232,11 @@ func (m *Model) ngram(e int32, buf []int32) []int32 {
 // table is an open-addressing hash table from (context entry, word) to an
 // entry index, with linear probing.
 type table struct {
-	keys []uint64 // ctx<<32 | word, plus 1 so that 0 means empty
-	vals []int32
-	n    int
-	mask uint64
+	keys  []uint64 // ctx<<32 | word, plus 1 so that 0 means empty
+	vals  []int32
+	n     int
+	mask  uint64
+	shift uint // 64 - log2(len(keys)): the slot is the hash's top bits
 }
 
 func (t *table) init(expected int) {
@@ -245,17 +247,19 @@ func (t *table) init(expected int) {
 	t.keys = make([]uint64, size)
 	t.vals = make([]int32, size)
 	t.mask = uint64(size - 1)
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	t.n = 0
 }
 
-func hashKey(k uint64) uint64 {
-	k *= 0x9E3779B97F4A7C15
-	return k ^ (k >> 29)
+// slot is Fibonacci hashing: the top bits of k times 2^64/phi.
+func (t *table) slot(k uint64) uint64 {
+	k ^= k >> 32
+	return (k * 0x9E3779B97F4A7C15) >> t.shift
 }
 
 func (t *table) get(ctx, word int32) (int32, bool) {
 	k := uint64(uint32(ctx))<<32 | uint64(uint32(word)) + 1
-	for i := hashKey(k) & t.mask; ; i = (i + 1) & t.mask {
+	for i := t.slot(k); ; i = (i + 1) & t.mask {
 		switch t.keys[i] {
 		case k:
 			return t.vals[i], true
@@ -270,7 +274,7 @@ func (t *table) put(ctx, word, val int32) bool {
 		t.grow()
 	}
 	k := uint64(uint32(ctx))<<32 | uint64(uint32(word)) + 1
-	for i := hashKey(k) & t.mask; ; i = (i + 1) & t.mask {
+	for i := t.slot(k); ; i = (i + 1) & t.mask {
 		switch t.keys[i] {
 		case k:
 			return false
@@ -288,11 +292,12 @@ func (t *table) grow() {
 	t.keys = make([]uint64, 2*len(keys))
 	t.vals = make([]int32, 2*len(keys))
 	t.mask = uint64(len(t.keys) - 1)
+	t.shift--
 	for i, k := range keys {
 		if k == 0 {
 			continue
 		}
-		for j := hashKey(k) & t.mask; ; j = (j + 1) & t.mask {
+		for j := t.slot(k); ; j = (j + 1) & t.mask {
 			if t.keys[j] == 0 {
 				t.keys[j] = k
 				t.vals[j] = vals[i]
