@@ -14,13 +14,17 @@
 // Kaldi computes on 16-bit integer sample values; features therefore have the
 // same scale whatever the source file's format.
 //
-// The FFT is gonum's dsp/fourier real-input FFT (FFTPACK). github.com/mjibson/go-dsp
-// was tried first: its FFTReal allocates its result and a complex copy of the
-// input on every call and runs a radix-2 complex transform on a real signal;
-// at 512 points it is several times slower than gonum's (see BenchmarkFFT), and
-// the FFT dominates the per-frame cost, so it alone kept the speed goal out of
-// reach. gonum's transform writes into caller buffers, so the steady state
-// allocates nothing per frame.
+// The FFT: the issue asked for github.com/mjibson/go-dsp first, then gonum's
+// dsp/fourier real FFT (FFTPACK), before writing one. Measured at Kaldi's
+// 512-point frame (BenchmarkFFT): go-dsp's FFTReal allocates its result and a
+// complex copy of the input on every call and runs a complex radix-2
+// transform on the real signal, about 10x the time of the transform in
+// fft.go; gonum's writes into caller buffers but still takes about 3x, and
+// with it the FFT was about 80% of a frame and MFCC throughput stayed under
+// 3x torchaudio's (scripts/bench/mfcc_vs_torchaudio.sh). So power-of-two
+// frames use fft.go (one n/2-point complex FFT, stages fused in pairs,
+// checked against gonum in TestRealFFTMatchesGonum); other frame lengths
+// (RoundToPowerOfTwo off) use gonum. Nothing allocates per frame.
 //
 // An MFCC or Fbank holds scratch buffers: it is not safe for concurrent use;
 // make one per goroutine (construction is cheap).

@@ -17,7 +17,8 @@ type frontEnd struct {
 	shift, size    int
 	padded         int
 	window         []float64
-	fft            *fourier.FFT
+	rfft           *realFFT     // power-of-two lengths
+	fft            *fourier.FFT // other lengths
 	buf            []float64    // [padded] windowed frame
 	coef           []complex128 // [padded/2+1]
 	spec           []float64    // [padded/2+1] power spectrum
@@ -36,9 +37,13 @@ func newFrontEnd(o FrameOptions, rawEnergy, usePower bool, energyFloor float64) 
 		f.logEnergyFloor = math.Log(energyFloor)
 	}
 	f.window = windowFunction(o.WindowType, f.size, o.BlackmanCoeff)
-	f.fft = fourier.NewFFT(f.padded)
+	if f.padded&(f.padded-1) == 0 {
+		f.rfft = newRealFFT(f.padded)
+	} else {
+		f.fft = fourier.NewFFT(f.padded)
+		f.coef = make([]complex128, f.padded/2+1)
+	}
 	f.buf = make([]float64, f.padded)
-	f.coef = make([]complex128, f.padded/2+1)
 	f.spec = make([]float64, f.padded/2+1)
 	if o.Dither != 0 {
 		f.rng = rand.New(rand.NewPCG(o.DitherSeed, 0x9e3779b97f4a7c15))
@@ -87,9 +92,12 @@ func (f *frontEnd) process(samples []float32, i int) float64 {
 	} else {
 		start = i*f.shift + f.shift/2 - f.size/2
 	}
+	var sum float64
 	if start >= 0 && start+f.size <= n {
 		for j, s := range samples[start : start+f.size] {
-			buf[j] = float64(s) * 32768
+			v := float64(s) * 32768
+			buf[j] = v
+			sum += v
 		}
 	} else {
 		// Reflect at the edges as Kaldi's ExtractWaveformRemainder does.
@@ -102,47 +110,61 @@ func (f *frontEnd) process(samples []float32, i int) float64 {
 					s = 2*n - 1 - s
 				}
 			}
-			buf[j] = float64(samples[s]) * 32768
+			v := float64(samples[s]) * 32768
+			buf[j] = v
+			sum += v
 		}
 	}
 	if f.rng != nil {
 		d := f.o.Dither
+		sum = 0
 		for j := range buf {
 			buf[j] += d * f.rng.NormFloat64()
+			sum += buf[j]
 		}
 	}
+	var energy float64
 	if f.o.RemoveDcOffset {
-		var sum float64
-		for _, v := range buf {
-			sum += v
-		}
 		mean := sum / float64(len(buf))
-		for j := range buf {
-			buf[j] -= mean
+		for j, v := range buf {
+			v -= mean
+			buf[j] = v
+			energy += v * v
+		}
+	} else if f.rawEnergy {
+		for _, v := range buf {
+			energy += v * v
 		}
 	}
 	var logE float64
 	if f.rawEnergy {
-		logE = f.logEnergy(buf)
+		logE = f.logEnergy(energy)
 	}
-	if c := f.o.PreemphCoeff; c != 0 {
-		for j := len(buf) - 1; j > 0; j-- {
-			buf[j] -= c * buf[j-1]
-		}
-		buf[0] -= c * buf[0]
+	// Pre-emphasis and window in one backward pass: buf[j-1] is still the
+	// pre-emphasis input when buf[j] is computed.
+	c := f.o.PreemphCoeff
+	w := f.window[:len(buf)]
+	for j := len(buf) - 1; j > 0; j-- {
+		buf[j] = (buf[j] - c*buf[j-1]) * w[j]
 	}
-	for j, w := range f.window {
-		buf[j] *= w
-	}
+	buf[0] = (buf[0] - c*buf[0]) * w[0]
 	clear(f.buf[f.size:])
 	if !f.rawEnergy {
-		logE = f.logEnergy(buf)
+		energy = 0
+		for _, v := range buf {
+			energy += v * v
+		}
+		logE = f.logEnergy(energy)
 	}
-	f.fft.Coefficients(f.coef, f.buf)
 	spec := f.spec
-	for k, c := range f.coef {
-		re, im := real(c), imag(c)
-		spec[k] = re*re + im*im
+	if f.rfft != nil {
+		f.rfft.power(spec, f.buf)
+	} else {
+		f.fft.Coefficients(f.coef, f.buf)
+		for k, c := range f.coef {
+			re, im := real(c), imag(c)
+			spec[k] = re*re + im*im
+		}
 	}
 	if !f.usePower {
 		for k, v := range spec {
@@ -152,11 +174,8 @@ func (f *frontEnd) process(samples []float32, i int) float64 {
 	return logE
 }
 
-func (f *frontEnd) logEnergy(x []float64) float64 {
-	var e float64
-	for _, v := range x {
-		e += v * v
-	}
+// logEnergy is log(max(e, ε)), floored at the energy floor.
+func (f *frontEnd) logEnergy(e float64) float64 {
 	l := math.Log(math.Max(e, epsilon))
 	return math.Max(l, f.logEnergyFloor)
 }
