@@ -1,0 +1,83 @@
+package asr
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ecoute/ecoute/audio"
+)
+
+func TestRecognizerBadAudio(t *testing.T) {
+	m := randomModel(t, smallConfig(), 5)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, o := range []Options{{Timestamps: true}, {Beam: 4, Timestamps: true, NBest: 3}} {
+		r := NewRecognizer(m, o)
+		// Silence: no speech chunk, empty text.
+		res, err := r.Transcribe(&audio.PCM{Samples: make([]float32, 32000), Rate: 16000})
+		if err != nil || res.Text != "" || len(res.Words) != 0 || res.Duration != 2 {
+			t.Errorf("silence: %+v, %v", res, err)
+		}
+		// Empty, one sample, 0.1 s: no panic.
+		for _, n := range []int{0, 1, 1600} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64() * 0.1)
+			}
+			if _, err := r.Transcribe(&audio.PCM{Samples: x, Rate: 16000}); err != nil {
+				t.Errorf("%d samples: %v", n, err)
+			}
+		}
+		// Odd rate and loud noise.
+		x := make([]float32, 44100)
+		for i := range x {
+			x[i] = float32(rng.Float64()*2 - 1)
+		}
+		if _, err := r.Transcribe(&audio.PCM{Samples: x, Rate: 44100}); err != nil {
+			t.Errorf("noise: %v", err)
+		}
+	}
+}
+
+// TestRecognizerLongAudioTimes transcribes 100 s of tone bursts with a random
+// model: the audio is cut into chunks, and word times must stay inside the
+// audio and increase, as they are offset by each chunk's start.
+func TestRecognizerLongAudioTimes(t *testing.T) {
+	m := randomModel(t, smallConfig(), 6)
+	rng := rand.New(rand.NewPCG(6, 6))
+	var bursts []float64
+	for i := 0; i < 20; i++ {
+		bursts = append(bursts, 3+rng.Float64()*3)
+	}
+	x, _ := speechLike(rng, 16000, bursts, 0.6)
+	r := NewRecognizer(m, Options{Timestamps: true})
+	res, err := r.Transcribe(&audio.PCM{Samples: x, Rate: 16000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.Duration-float64(len(x))/16000) > 1e-9 {
+		t.Errorf("duration %v", res.Duration)
+	}
+	if len(res.Words) == 0 {
+		t.Skip("the random model emitted no words")
+	}
+	late := 0
+	for i, w := range res.Words {
+		if w.Start < 0 || w.End > res.Duration+0.1 || w.End < w.Start || (i > 0 && w.Start < res.Words[i-1].Start) {
+			t.Fatalf("word %d %+v out of order or outside the audio", i, w)
+		}
+		if w.Start > 35 {
+			late++
+		}
+	}
+	if late == 0 {
+		t.Errorf("no word after 35 s in %.0f s of audio: chunk offsets lost? %v", res.Duration, res.Words)
+	}
+	lp, fs, err := r.LogProbs(&audio.PCM{Samples: x, Rate: 16000})
+	if err != nil || fs != 0.03 {
+		t.Fatalf("LogProbs: frame %v, %v", fs, err)
+	}
+	if want := res.Duration / fs; math.Abs(float64(len(lp))-want) > 10 {
+		t.Errorf("LogProbs gave %d frames for %.1f s, want about %.0f", len(lp), res.Duration, want)
+	}
+}
