@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	h := server.New(server.Config{})
+	h := server.New(server.Config{Load: loadModel})
 	if stockShim {
 		workers.Serve(h)
 		return

@@ -1,0 +1,8 @@
+//go:build js && wasm && !custommodel
+
+package main
+
+import "github.com/ecoute/ecoute/asr"
+
+// loadModel loads asr's embedded default model.
+func loadModel() (*asr.Model, error) { return asr.Default() }
