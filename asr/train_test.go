@@ -219,3 +219,39 @@ func TestTrainResumeAndSeed(t *testing.T) {
 		t.Errorf("resume with other options: %v", err)
 	}
 }
+
+// TestTrainSkipsNaNBatch feeds a batch whose features hold a NaN: the step
+// must be reported as skipped and leave the weights and optimizer alone.
+func TestTrainSkipsNaNBatch(t *testing.T) {
+	dir := t.TempDir()
+	man := toyCorpus(t, dir, toyTexts[:4])
+	o := fillTrainDefaults(toyOptions(dir, man))
+	tr, err := newTrainer(o, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := tr.prepare(0, []int{0, 1}, false)
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	before := append([]float32(nil), tr.net.Params.Data...)
+	p.inputs[1][3][5] = float32(math.NaN())
+	_, _, ok, msg := tr.step(p, 0.01)
+	if ok {
+		t.Fatal("a batch with NaN input was not skipped")
+	}
+	t.Logf("skipped: %s", msg)
+	for i, v := range tr.net.Params.Data {
+		if v != before[i] {
+			t.Fatalf("weight %d changed from %v to %v", i, before[i], v)
+		}
+	}
+	if tr.adam.t != 0 {
+		t.Errorf("optimizer stepped %d times", tr.adam.t)
+	}
+	// A clean batch trains.
+	p = tr.prepare(0, []int{0, 1}, false)
+	if _, _, ok, msg := tr.step(p, 0.01); !ok {
+		t.Fatalf("clean batch skipped: %s", msg)
+	}
+}
