@@ -400,6 +400,15 @@ func TestDecodeBadInput(t *testing.T) {
 	if err != nil || len(p.Samples) != 2 {
 		t.Errorf("unfilled data size: %v", err)
 	}
+	// sox and espeak-ng streaming to a pipe write 0x7FFFF000.
+	binary.LittleEndian.PutUint32(pipe[40:], 0x7FFFF000)
+	p, err = Decode(bytes.NewReader(pipe))
+	if err != nil || len(p.Samples) != 2 {
+		t.Errorf("sox pipe data size: %v", err)
+	}
+	if cfg, err := DecodeConfig(bytes.NewReader(pipe)); err != nil || cfg.Frames != -1 || cfg.Duration != 0 {
+		t.Errorf("sox pipe config: %+v, %v", cfg, err)
+	}
 }
 
 // Every prefix of a valid file gives an error or a shorter decode, never a panic.
@@ -441,4 +450,39 @@ func TestEncodeWAV(t *testing.T) {
 	if err := EncodeWAV(io.Discard, nil, 0); err == nil {
 		t.Error("rate 0: no error")
 	}
+}
+
+// RF64 (EBU Tech 3306): sizes in a ds64 chunk, 0xFFFFFFFF in the data chunk.
+// And a FLAC file behind an ID3v2 tag.
+func TestDecodeRF64AndID3(t *testing.T) {
+	ref := decodeClip(t, "clip16k.wav", DefaultDecodeOptions())
+	orig := readClip(t, "clip16k.wav")
+	data := orig[44:]
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	b.WriteString("RF64")
+	binary.Write(&b, le, uint32(0xFFFFFFFF))
+	b.WriteString("WAVEds64")
+	binary.Write(&b, le, uint32(28))
+	binary.Write(&b, le, uint64(len(orig)+28+8-8)) // RIFF size
+	binary.Write(&b, le, uint64(len(data)))        // data size
+	binary.Write(&b, le, uint64(len(data)/2))      // sample count
+	binary.Write(&b, le, uint32(0))                // table length
+	b.Write(orig[12:36])                           // fmt chunk
+	b.WriteString("data")
+	binary.Write(&b, le, uint32(0xFFFFFFFF))
+	b.Write(data)
+	b.Write([]byte("junk after the data chunk"))
+	p, err := Decode(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, "rf64", p.Samples, ref.Samples, 1, 0)
+
+	tag := []byte("ID3\x04\x00\x00\x00\x00\x00\x0a0123456789")
+	p, err = Decode(bytes.NewReader(append(tag, readClip(t, "clip16k.flac")...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, "id3+flac", p.Samples, ref.Samples, 1, 0)
 }

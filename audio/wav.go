@@ -18,6 +18,12 @@ const (
 // first two bytes are a WAVE format tag (00000001-0000-0010-8000-00aa00389b71).
 var ksSubtypeTail = [14]byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}
 
+// soxUnknownLen is the data size sox and espeak-ng write when they stream a
+// WAV of unknown length to a pipe; like 0 and 0xFFFFFFFF (ffmpeg and others)
+// it means "until the end of the stream". Any other size larger than the
+// bytes present is truncation (io.ErrUnexpectedEOF).
+const soxUnknownLen = 0x7FFFF000
+
 // maxFmtChunk bounds the fmt chunk we read into memory; real ones are 16-40 bytes.
 const maxFmtChunk = 1 << 16
 
@@ -109,7 +115,7 @@ func readWAVHeader(r io.Reader) (*wavHeader, error) {
 			switch {
 			case rf64 && size == 0xFFFFFFFF && ds64Data >= 0:
 				h.dataSize = ds64Data
-			case size == 0xFFFFFFFF || size == 0:
+			case size == 0xFFFFFFFF || size == 0 || size == soxUnknownLen:
 				// Written to a pipe: the size was never filled in.
 				h.dataSize = -1
 			}
