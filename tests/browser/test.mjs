@@ -194,6 +194,7 @@ try {
   assert.equal(empty, "empty", "empty recording");
   const again = await finish(page, () => page.setInputFiles("#file", HELLO));
   assert.equal(again.result.text, hello.result.text, "hello.wav after the errors");
+  report.hello.pageSecondsWarm = again.timings.transcribe;
 
   // 3. A 60-second clip: transcribed whole; memory and speed against native.
   const long = path.join(tmp, "sixty.wav");
@@ -203,16 +204,25 @@ try {
   assert.equal(sixty.state, "done", `60-s clip: ${sixty.errorText}`);
   const ref60 = native(long);
   sameResult(sixty.result, ref60.json, "60-s clip");
+  // Speed: interleave native and page runs and keep the best of each, so
+  // load from other processes on the machine hits both sides alike.
+  const pageTimes = [sixty.timings.transcribe], nativeTimes = [ref60.json.processing_time];
+  for (let i = 1; i < (Number(process.env.REPEAT) || 2); i++) {
+    const again60 = await finish(page, () => page.setInputFiles("#file", long));
+    pageTimes.push(again60.timings.transcribe);
+    nativeTimes.push(native(long).json.processing_time);
+  }
+  const bestPage = Math.min(...pageTimes), bestNative = Math.min(...nativeTimes);
   report.sixty = {
     duration: sixty.result.duration, words: (sixty.result.words || []).length,
-    pageTranscribeSeconds: sixty.timings.transcribe, pageWorkerMemoryMiB: sixty.timings.memory / 2 ** 20,
-    nativeSeconds: ref60.json.processing_time,
-    pageRTF: sixty.timings.transcribe / sixty.result.duration,
-    nativeRTF: ref60.json.processing_time / sixty.result.duration,
+    pageTranscribeSeconds: pageTimes, nativeSeconds: nativeTimes,
+    pageWorkerMemoryMiB: sixty.timings.memory / 2 ** 20,
+    pageRTF: bestPage / sixty.result.duration,
+    nativeRTF: bestNative / sixty.result.duration,
+    wasmOverNative: bestPage / bestNative,
   };
-  report.sixty.wasmOverNative = sixty.timings.transcribe / ref60.json.processing_time;
-  log(`60-s clip: page ${sixty.timings.transcribe.toFixed(2)} s, native ${ref60.json.processing_time.toFixed(2)} s ` +
-    `(ratio ${report.sixty.wasmOverNative.toFixed(2)}), module memory ${report.sixty.pageWorkerMemoryMiB.toFixed(0)} MiB`);
+  log(`60-s clip: page ${bestPage.toFixed(2)} s, native ${bestNative.toFixed(2)} s (one thread; ratio ` +
+    `${report.sixty.wasmOverNative.toFixed(2)}), module memory ${report.sixty.pageWorkerMemoryMiB.toFixed(0)} MiB`);
 
   // 4. Fake microphone: record ~3 s of the looping clip.
   await page.click("#record");
