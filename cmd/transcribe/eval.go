@@ -62,6 +62,9 @@ func (e *evalFlags) check() error {
 }
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if manifestMode(args) { // transcribe, then score (eval_manifest.go)
+		return runEvalManifest(args, stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var ef evalFlags
@@ -70,6 +73,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	hyp := fs.String("hyp", "", "hypothesis transcripts (file, or - for stdin)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: transcribe eval --ref REF --hyp HYP [flags]
+       transcribe eval --manifest DATA [flags]   transcribe a labelled set, then
+                                                 score it (see eval --manifest --help)
 
 Scores recognizer output against reference transcripts: word error rate
 (or character error rate with --cer), sentence error rate, substitutions,

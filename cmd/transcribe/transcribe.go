@@ -1,0 +1,439 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/audio"
+)
+
+func init() { defaultCommand = runTranscribe }
+
+// exitInterrupted is the status after Ctrl-C (128 + SIGINT, as shells report it).
+const exitInterrupted = 130
+
+// hotwordList is the repeatable --hotword WORD[:BOOST] flag.
+type hotwordList []asr.Hotword
+
+// defaultHotwordBoost is the boost of a --hotword given without one.
+const defaultHotwordBoost = 5.0
+
+func (l *hotwordList) String() string {
+	var s []string
+	for _, h := range *l {
+		s = append(s, fmt.Sprintf("%s:%g", h.Word, h.Boost))
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *hotwordList) Set(s string) error {
+	w, b, hasBoost := strings.Cut(s, ":")
+	w = strings.TrimSpace(w)
+	if w == "" || strings.ContainsAny(w, " \t") {
+		return fmt.Errorf("want WORD or WORD:BOOST (one word), not %q", s)
+	}
+	h := asr.Hotword{Word: strings.ToLower(w), Boost: defaultHotwordBoost}
+	if hasBoost {
+		v, err := strconv.ParseFloat(b, 64)
+		if err != nil {
+			return fmt.Errorf("boost in %q is not a number", s)
+		}
+		h.Boost = v
+	}
+	*l = append(*l, h)
+	return nil
+}
+
+// decodeFlags are the model and decoding flags shared by transcribing and
+// "eval --manifest".
+type decodeFlags struct {
+	model    string
+	lm       string
+	noLM     bool
+	beam     int
+	alpha    float64
+	beta     float64
+	hotwords hotwordList
+	jobs     int
+	rawRate  int
+	rawFmt   string
+	rawChans int
+	channel  int
+}
+
+func (d *decodeFlags) register(fs *flag.FlagSet) {
+	o := asr.DefaultOptions()
+	fs.StringVar(&d.model, "model", "", "model file (default: the embedded English model)")
+	fs.StringVar(&d.lm, "lm", "", "word n-gram LM in ARPA format, replacing the model's own")
+	fs.BoolVar(&d.noLM, "no-lm", false, "decode without a language model")
+	fs.IntVar(&d.beam, "beam", o.Beam, "beam width; 1 decodes greedily (fastest, no LM)")
+	fs.Float64Var(&d.alpha, "alpha", o.Alpha, "LM weight")
+	fs.Float64Var(&d.beta, "beta", o.Beta, "word insertion bonus")
+	fs.Var(&d.hotwords, "hotword", fmt.Sprintf("boost WORD (a name, a rare term) in beam search, by BOOST log units (default %g); repeatable: --hotword ecoute:8 --hotword kaldi", defaultHotwordBoost))
+	fs.IntVar(&d.jobs, "j", runtime.NumCPU(), "files transcribed in parallel")
+	fs.IntVar(&d.rawRate, "raw-rate", 0, "inputs are headerless PCM at this sample rate (see --raw-format)")
+	fs.StringVar(&d.rawFmt, "raw-format", "s16le", "sample encoding of raw input: s16le, s16be, s24le, s32le, f32le, f64le, u8, s8, alaw, mulaw")
+	fs.IntVar(&d.rawChans, "raw-channels", 1, "channels of raw input (interleaved)")
+	fs.IntVar(&d.channel, "channel", -1, "use only this channel (0 = left); -1 mixes all channels")
+}
+
+// check validates the flags; errors are usage errors.
+func (d *decodeFlags) check() error {
+	if d.beam < 1 {
+		return fmt.Errorf("--beam must be at least 1, not %d", d.beam)
+	}
+	if d.jobs < 1 {
+		return fmt.Errorf("-j must be at least 1, not %d", d.jobs)
+	}
+	if d.lm != "" && d.noLM {
+		return errors.New("--lm and --no-lm contradict each other")
+	}
+	if d.rawRate < 0 {
+		return fmt.Errorf("--raw-rate must be positive, not %d", d.rawRate)
+	}
+	if d.rawRate > 0 {
+		if _, err := audio.ParseEncoding(d.rawFmt); err != nil {
+			return fmt.Errorf("--raw-format: unknown encoding %q", d.rawFmt)
+		}
+		if d.rawChans < 1 {
+			return fmt.Errorf("--raw-channels must be at least 1, not %d", d.rawChans)
+		}
+	}
+	if d.channel < -1 {
+		return fmt.Errorf("--channel must be -1 (mix) or a channel number, not %d", d.channel)
+	}
+	return nil
+}
+
+// decodeOptions returns how inputs are decoded.
+func (d *decodeFlags) decodeOptions() audio.DecodeOptions {
+	o := audio.DefaultDecodeOptions()
+	o.Channel = d.channel
+	if d.rawRate > 0 {
+		enc, _ := audio.ParseEncoding(d.rawFmt)
+		o.Raw = &audio.RawFormat{Rate: d.rawRate, Encoding: enc, Channels: d.rawChans}
+	}
+	return o
+}
+
+// loadModel loads --model (or the embedded default) once, with --lm
+// attached; the returned name says where it came from.
+func (d *decodeFlags) loadModel() (*asr.Model, string, error) {
+	var m *asr.Model
+	var err error
+	name := d.model
+	if d.model == "" {
+		name = "the default model"
+		m, err = asr.Default()
+		if err != nil {
+			return nil, "", fmt.Errorf("%v; pass --model FILE", err)
+		}
+	} else {
+		m, err = asr.LoadFile(d.model)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	if d.lm != "" {
+		b, err := os.ReadFile(d.lm)
+		if err != nil {
+			return nil, "", err
+		}
+		l, err := asr.ParseLanguageModel(b)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %v", d.lm, err)
+		}
+		c := *m // the default model is shared: attach the LM to a copy
+		c.LM = l
+		m = &c
+	}
+	if !d.noLM && d.beam > 1 && m.LM != nil {
+		// Parse the LM now, so a bad one is one error up front rather than
+		// silent greedy decoding later.
+		if _, err := m.LM.Model(); err != nil {
+			return nil, "", fmt.Errorf("language model: %v", err)
+		}
+	}
+	return m, name, nil
+}
+
+// options returns the recognizer options.
+func (d *decodeFlags) options() asr.Options {
+	o := asr.DefaultOptions()
+	o.Beam = d.beam
+	o.UseLM = !d.noLM
+	o.Alpha, o.Beta = d.alpha, d.beta
+	o.Hotwords = d.hotwords
+	o.Timestamps = true
+	return o
+}
+
+// transcribeFlags are the flags of the default (transcribe files) mode.
+type transcribeFlags struct {
+	decodeFlags
+	nbest      int
+	format     string
+	timestamps bool
+	logits     string
+	out        string
+	outDir     string
+	list       string
+	scp        string
+	quiet      bool
+	version    bool
+}
+
+var outputFormats = []string{"txt", "json", "srt", "vtt", "tsv", "trn"}
+
+func transcribeUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `transcribe: offline speech recognition in pure Go.
+
+Usage:
+  transcribe [flags] FILE...        transcribe WAV, FLAC or raw PCM files ("-" is stdin)
+  transcribe COMMAND [flags] ...    run a subcommand (list below)
+
+Examples:
+  transcribe clip.wav                          print what was said
+  transcribe --format srt talk.flac > talk.srt subtitles, cut at pauses
+  transcribe --format json --nbest 3 a.wav     words with times and confidences, 3 best guesses
+  transcribe --timestamps meeting.wav          text with a time range per phrase
+  sox in.mp3 -t wav - | transcribe -           read stdin
+  arecord -f S16_LE -r 16000 -d 5 | transcribe --raw-rate 16000 -
+  transcribe -j 2 --format tsv --list files.txt -o hyp.tsv
+                                               thousands of files, results in list order
+  transcribe --scp data/test/wav.scp --format trn > hyp.trn     Kaldi wav.scp input
+  transcribe --output-dir subs --format vtt *.wav              one subtitle file per input
+  transcribe --hotword ecoute:8 --hotword kaldi demo.wav       boost rare words
+  transcribe --beam 1 --logits lp.npy clip.wav  greedy; also save per-frame log-probabilities
+  transcribe eval --manifest ../data/dev       transcribe a labelled set and score it (WER/CER)
+
+Output formats (--format):
+  txt   the text, one line per input ("PATH: text" when there are several inputs);
+        --timestamps prints "[start --> end] text" per phrase; --nbest N prints
+        "rank<TAB>score<TAB>text" lines
+  json  one JSON object per input and line (JSON Lines): file, text, words [{word,
+        start, end, confidence}], nbest [{text, score, acoustic_score, lm_score}],
+        duration and processing_time in seconds
+  srt   SubRip subtitles, vtt WebVTT subtitles: cues cut at pauses, at most 2 lines
+        of 42 characters and 7 seconds
+  tsv   "ID<TAB>text" (what "transcribe eval --hyp" reads); --timestamps prints
+        "ID<TAB>start<TAB>end<TAB>word<TAB>confidence" per word
+  trn   sclite's "text (ID)"
+  The ID is the path as given, or the utterance id of a wav.scp line.
+
+Inputs: WAV (8-64 bit integer/float, A-law, µ-law, RIFX, RF64), FLAC, or raw PCM
+with --raw-rate; any sample rate and channel count (channels are mixed). A list
+file (--list) has one path per line; blank lines and lines starting with # are
+skipped. A wav.scp (--scp) has "ID PATH" or "ID COMMAND |" lines.
+
+Output goes to stdout, to one file (-o FILE, written whole when done: an
+interrupted run leaves no half-written file), or to one file per input in a
+folder (--output-dir). Results are in input order whatever -j is. A bad input
+gets one line on stderr ("transcribe: PATH: reason") and the others go on. A
+progress bar shows on stderr when it is a terminal; a summary line (audio
+duration, wall time, real-time factor) follows unless --quiet.
+
+Commands:
+`)
+	for _, n := range sortedCommandNames() {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, `
+Run "transcribe COMMAND --help" for a command's flags and examples.
+
+Flags:
+`)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+Exit status:
+  0    every input was transcribed
+  1    some inputs failed (each is named on stderr); the rest were transcribed
+  2    usage error: bad flags or arguments, nothing was done
+  130  interrupted (Ctrl-C); no partial output file is left behind
+`)
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments ("transcribe a.wav --format json"); "--" ends
+// the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// flag stops at "--" (consumed) or at a non-flag argument.
+		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("transcribe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f transcribeFlags
+	f.decodeFlags.register(fs)
+	fs.IntVar(&f.nbest, "nbest", 0, "keep the N best hypotheses (json, txt)")
+	fs.StringVar(&f.format, "format", "txt", "output format: "+strings.Join(outputFormats, ", "))
+	fs.BoolVar(&f.timestamps, "timestamps", false, "txt: a time range per phrase; tsv: one line per word with times and confidence")
+	fs.StringVar(&f.logits, "logits", "", "also write the per-frame log-probabilities [frames][tokens] as float32 .npy to `OUT.npy` (a folder of NAME.npy with several inputs)")
+	fs.StringVar(&f.out, "o", "", "write the output to `FILE` (replaced only when done)")
+	fs.StringVar(&f.outDir, "output-dir", "", "write one file per input into `DIR`, named after the input (NAME.FORMAT)")
+	fs.StringVar(&f.list, "list", "", "read input paths from `FILE`, one per line (\"-\": stdin)")
+	fs.StringVar(&f.scp, "scp", "", "read inputs from a Kaldi wav.scp `FILE` (\"ID PATH\" or \"ID COMMAND |\")")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar and no summary line")
+	fs.BoolVar(&f.version, "version", false, "print the version and the default model's name and provenance")
+	fs.Usage = func() { transcribeUsage(stdout, fs) }
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "(see transcribe --help)")
+		return exitUsage
+	}
+	if f.version {
+		printVersion(stdout)
+		return exitOK
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "transcribe: "+format+" (see transcribe --help)\n", a...)
+		return exitUsage
+	}
+	if err := f.decodeFlags.check(); err != nil {
+		return usageErr("%v", err)
+	}
+	if !contains(outputFormats, f.format) {
+		return usageErr("unknown --format %q; want one of %s", f.format, strings.Join(outputFormats, ", "))
+	}
+	if f.nbest < 0 {
+		return usageErr("--nbest must not be negative")
+	}
+	if f.out != "" && f.outDir != "" {
+		return usageErr("-o and --output-dir contradict each other")
+	}
+	if f.list != "" && f.scp != "" {
+		return usageErr("--list and --scp contradict each other")
+	}
+	inputs, err := collectInputs(pos, f.list, f.scp, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "transcribe:", err)
+		return exitFailed
+	}
+	if len(inputs) == 0 {
+		if len(pos) == 0 && f.list == "" && f.scp == "" {
+			fmt.Fprint(stderr, "Usage: transcribe [flags] FILE...   (\"-\" reads stdin)\n       transcribe COMMAND [flags] ...\nRun \"transcribe --help\" for the flags, formats, commands and examples.\n")
+			return exitUsage
+		}
+		fmt.Fprintln(stderr, "transcribe: no inputs in the list")
+		return exitFailed
+	}
+	nstdin := 0
+	for _, in := range inputs {
+		if in.stdin {
+			nstdin++
+		}
+	}
+	if nstdin > 1 || (nstdin == 1 && f.list == "-") {
+		return usageErr("stdin can be read only once")
+	}
+	if (f.format == "srt" || f.format == "vtt") && len(inputs) > 1 && f.outDir == "" {
+		return usageErr("--format %s with several inputs needs --output-dir (one subtitle file per input)", f.format)
+	}
+	names := outputNames(inputs)
+
+	m, _, err := f.decodeFlags.loadModel()
+	if err != nil {
+		fmt.Fprintln(stderr, "transcribe:", err)
+		return exitFailed
+	}
+	o := f.decodeFlags.options()
+	o.NBest = f.nbest
+	rec := asr.NewRecognizer(m, o)
+
+	fo := formatOptions{format: f.format, timestamps: f.timestamps, nbest: f.nbest, multi: len(inputs) > 1 && f.outDir == ""}
+	b := &batch{
+		rec: rec, jobs: f.decodeFlags.jobs, decode: f.decodeFlags.decodeOptions(), stdin: stdin,
+		stderr: stderr, progress: !f.quiet && isTerminal(stderr), quiet: f.quiet,
+		format: func(i int, in *input, res *asr.Result) []byte { return formatResult(fo, in, res) },
+	}
+	if f.logits != "" {
+		if len(inputs) == 1 {
+			b.logitsPath = func(int) string { return f.logits }
+		} else {
+			if err := os.MkdirAll(f.logits, 0o755); err != nil {
+				fmt.Fprintln(stderr, "transcribe: --logits:", err)
+				return exitFailed
+			}
+			b.logitsPath = func(i int) string { return filepath.Join(f.logits, names[i]+".npy") }
+		}
+	}
+
+	var sink outputSink
+	switch {
+	case f.outDir != "":
+		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
+			fmt.Fprintln(stderr, "transcribe: --output-dir:", err)
+			return exitFailed
+		}
+		sink = &dirSink{dir: f.outDir, names: names, ext: "." + f.format, header: formatHeader(f.format)}
+	case f.out != "":
+		af, err := createAtomic(f.out)
+		if err != nil {
+			fmt.Fprintln(stderr, "transcribe:", err)
+			return exitFailed
+		}
+		sink = &streamSink{w: af, file: af, header: formatHeader(f.format)}
+	default:
+		sink = &streamSink{w: stdout, header: formatHeader(f.format)}
+	}
+
+	start := time.Now()
+	st := b.run(inputs, func(i int, r *outcome) error { return sink.write(i, r.record) })
+	if st.interrupted {
+		sink.abort()
+		fmt.Fprintf(stderr, "transcribe: interrupted after %d of %d inputs\n", st.done, len(inputs))
+		return exitInterrupted
+	}
+	if err := sink.close(); err != nil {
+		fmt.Fprintln(stderr, "transcribe:", err)
+		return exitFailed
+	}
+	if st.writeErr != nil {
+		fmt.Fprintln(stderr, "transcribe:", st.writeErr)
+		return exitFailed
+	}
+	if !f.quiet {
+		fmt.Fprintln(stderr, st.summary(time.Since(start)))
+	}
+	if st.failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
