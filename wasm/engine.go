@@ -123,8 +123,9 @@ func DefaultOptions() Options {
 	return Options{Beam: &a.Beam, LM: &a.UseLM, Alpha: &a.Alpha, Beta: &a.Beta, NBest: &a.NBest, Timestamps: &a.Timestamps}
 }
 
-// DefaultHotwordBoost is the boost of a hotword given without one.
-const DefaultHotwordBoost = 2.0
+// DefaultHotwordBoost is the boost of a hotword given without one, as for
+// the CLI's --hotword.
+const DefaultHotwordBoost = 5.0
 
 // Hotwords is a list of boosted words. In JSON it is either a string in the
 // CLI's syntax ("word,other:3.5") or an array whose items are such strings
@@ -164,13 +165,14 @@ func (h *Hotwords) UnmarshalJSON(b []byte) error {
 		if w.Boost != nil {
 			boost = *w.Boost
 		}
-		*h = append(*h, asr.Hotword{Word: strings.TrimSpace(w.Word), Boost: boost})
+		*h = append(*h, asr.Hotword{Word: strings.ToLower(strings.TrimSpace(w.Word)), Boost: boost})
 	}
 	return nil
 }
 
-// ParseHotwords parses the CLI syntax: comma-separated words, each
-// optionally followed by ":boost".
+// ParseHotwords parses comma-separated words, each optionally followed by
+// ":boost" (the syntax of the CLI's --hotword, several at once). Words are
+// lower-cased, as the CLI does.
 func ParseHotwords(s string) ([]asr.Hotword, error) {
 	var out []asr.Hotword
 	for _, f := range strings.Split(s, ",") {
@@ -178,13 +180,13 @@ func ParseHotwords(s string) ([]asr.Hotword, error) {
 		if f == "" {
 			continue
 		}
-		w := asr.Hotword{Word: f, Boost: DefaultHotwordBoost}
+		w := asr.Hotword{Word: strings.ToLower(f), Boost: DefaultHotwordBoost}
 		if i := strings.LastIndexByte(f, ':'); i >= 0 {
 			b, err := strconv.ParseFloat(strings.TrimSpace(f[i+1:]), 64)
 			if err != nil || math.IsNaN(b) || math.IsInf(b, 0) {
 				return nil, fmt.Errorf("hotwords: %q: boost %q is not a number", f, f[i+1:])
 			}
-			w.Word, w.Boost = strings.TrimSpace(f[:i]), b
+			w.Word, w.Boost = strings.ToLower(strings.TrimSpace(f[:i])), b
 			if w.Word == "" {
 				return nil, fmt.Errorf("hotwords: %q has no word", f)
 			}

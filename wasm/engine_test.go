@@ -76,7 +76,7 @@ func code(err error) string {
 
 func TestParseOptions(t *testing.T) {
 	o, err := ParseOptions(`{"beam": 4, "lm": false, "nbest": 3, "timestamps": true, "alpha": 0.7,
-		"hotwords": ["gopher:3", {"word": "ecoute"}, {"word": "wasm", "boost": 1.5}]}`)
+		"hotwords": ["Gopher:3", {"word": "ecoute"}, {"word": "wasm", "boost": 1.5}]}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,8 @@ function explain(err) {
     case "too-long":
     case "too-large":
       return ["This recording is too long for the browser.", msg + "."];
+    case "model":
+      return ["The model could not be loaded.", msg + "."];
     case "fetch":
       return ["The recognizer could not be loaded.", msg];
     case "exit":
@@ -79,15 +81,26 @@ function clearError() {
 
 // ---------- loading ----------
 
-async function start() {
+async function start(model, name) {
   if ("serviceWorker" in navigator && location.protocol !== "file:") {
     navigator.serviceWorker.register("sw.js").catch(() => {}); // offline support is optional
   }
   const t0 = performance.now();
+  setState("loading", model ? `Loading ${name}…` : "Loading the recognizer…");
+  ui.record.disabled = true;
   try {
-    engine = await Ecoute.load();
+    const e = await Ecoute.load(model ? { model } : {});
+    if (engine) engine.terminate();
+    engine = e;
+    $("model-name").textContent = model ? name : "the built-in English model";
   } catch (err) {
+    if (err.code === "model") {
+      $("options").open = true;
+      err.message += model ? "" : ". Choose a model file (.safetensors, made by transcribe train) under Options";
+    }
     showError(err);
+    if (engine) setState("ready", "Still using the previous model.");
+    ui.record.disabled = !engine;
     return;
   }
   demo.engine = engine;
@@ -103,6 +116,11 @@ async function start() {
 }
 
 // ---------- input: files ----------
+
+$("model-file").addEventListener("change", async () => {
+  const f = $("model-file").files && $("model-file").files[0];
+  if (f) start(await f.arrayBuffer(), f.name);
+});
 
 ui.file.addEventListener("change", () => {
   const f = ui.file.files && ui.file.files[0];
