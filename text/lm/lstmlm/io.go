@@ -1,0 +1,209 @@
+package lstmlm
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/ecoute/ecoute/internal/safetensors"
+)
+
+// FormatVersion is the version of the "lstmlm" metadata written by Save.
+const FormatVersion = 1
+
+// fileConfig is the JSON of the "lstmlm" metadata entry.
+type fileConfig struct {
+	Format  int      `json:"format"`
+	Level   Level    `json:"level"`
+	Tokens  []string `json:"tokens"`
+	Embed   int      `json:"embed"`
+	Hidden  int      `json:"hidden"`
+	Layers  int      `json:"layers"`
+	Dropout float32  `json:"dropout"`
+	Tied    bool     `json:"tied"`
+}
+
+// trainState is the JSON of the "lstmlm.train" metadata entry.
+type trainState struct {
+	Cfg         TrainConfig  `json:"config"`
+	LR          float64      `json:"lr"`
+	Epochs      int          `json:"epochs"`
+	Pos         int          `json:"pos"`
+	Steps       int          `json:"steps"`
+	BestValid   *float64     `json:"best_valid,omitempty"` // nil for +Inf
+	EpochLoss   float64      `json:"epoch_loss"`
+	EpochTokens int          `json:"epoch_tokens"`
+	History     []EpochStats `json:"history"`
+}
+
+// FileError reports a model or checkpoint file that cannot be used.
+type FileError struct{ Msg string }
+
+func (e *FileError) Error() string { return "lstmlm: " + e.Msg }
+
+func (m *Model) tensors() []safetensors.Tensor {
+	ts := []safetensors.Tensor{{Name: "encoder.weight", Shape: []int{m.V, m.Embed}, F32: m.Enc()}}
+	for _, t := range m.Stack.Params.Tensors {
+		ts = append(ts, safetensors.Tensor{Name: stackName(t.Name), Shape: t.Shape, F32: t.W()})
+	}
+	if !m.Tied {
+		ts = append(ts, safetensors.Tensor{Name: "decoder.weight", Shape: []int{m.V, m.Hidden}, F32: m.Dec()})
+	}
+	return append(ts, safetensors.Tensor{Name: "decoder.bias", Shape: []int{m.V}, F32: m.Bias()})
+}
+
+// stackName maps package lstm's "lstm.*" names to word_language_model's "rnn.*".
+func stackName(n string) string { return "rnn." + strings.TrimPrefix(n, "lstm.") }
+
+func (m *Model) meta() map[string]string {
+	b, _ := json.Marshal(fileConfig{Format: FormatVersion, Level: m.Vocab.Level, Tokens: m.Vocab.Tokens,
+		Embed: m.Embed, Hidden: m.Hidden, Layers: m.Layers, Dropout: m.Dropout, Tied: m.Tied})
+	return map[string]string{"lstmlm": string(b)}
+}
+
+// Save writes the model (parameters, configuration and vocabulary) as a
+// safetensors file.
+func (m *Model) Save(w io.Writer) error {
+	return safetensors.Write(w, m.tensors(), m.meta())
+}
+
+// Load reads a model written by Save (or a checkpoint). Malformed files
+// return a *safetensors.FormatError; files that do not describe a valid
+// model (missing "lstmlm" metadata, a vocabulary whose size differs from
+// the embedding, missing or misshaped tensors) return a *FileError.
+func Load(b []byte) (*Model, error) {
+	m, _, err := load(b)
+	return m, err
+}
+
+func load(b []byte) (*Model, *safetensors.File, error) {
+	f, err := safetensors.Parse(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, ok := f.Metadata["lstmlm"]
+	if !ok {
+		return nil, nil, &FileError{"no \"lstmlm\" metadata: not an LSTM language model file"}
+	}
+	var fc fileConfig
+	if err := json.Unmarshal([]byte(js), &fc); err != nil {
+		return nil, nil, &FileError{"bad \"lstmlm\" metadata: " + err.Error()}
+	}
+	if fc.Format != FormatVersion {
+		return nil, nil, &FileError{fmt.Sprintf("format version %d, want %d", fc.Format, FormatVersion)}
+	}
+	if fc.Level != Word && fc.Level != Char || len(fc.Tokens) == 0 || fc.Embed <= 0 || fc.Hidden <= 0 || fc.Layers <= 0 || fc.Layers > 64 ||
+		fc.Dropout < 0 || fc.Dropout >= 1 || fc.Tied && fc.Embed != fc.Hidden || fc.Embed > 1<<16 || fc.Hidden > 1<<16 {
+		return nil, nil, &FileError{fmt.Sprintf("bad configuration level=%q tokens=%d embed=%d hidden=%d layers=%d dropout=%g tied=%v",
+			fc.Level, len(fc.Tokens), fc.Embed, fc.Hidden, fc.Layers, fc.Dropout, fc.Tied)}
+	}
+	seen := map[string]bool{}
+	for _, t := range fc.Tokens {
+		if seen[t] {
+			return nil, nil, &FileError{fmt.Sprintf("vocabulary repeats token %q", t)}
+		}
+		seen[t] = true
+	}
+	// Check shapes against the file before allocating.
+	enc, ok := f.Lookup("encoder.weight")
+	if !ok {
+		return nil, nil, &FileError{"missing tensor encoder.weight"}
+	}
+	if len(enc.Shape) != 2 || enc.Shape[0] != len(fc.Tokens) || enc.Shape[1] != fc.Embed {
+		return nil, nil, &FileError{fmt.Sprintf("encoder.weight has shape %v; the vocabulary has %d tokens and embed is %d", enc.Shape, len(fc.Tokens), fc.Embed)}
+	}
+	m := New(Config{Vocab: NewVocab(fc.Level, fc.Tokens), Embed: fc.Embed, Hidden: fc.Hidden, Layers: fc.Layers, Dropout: fc.Dropout, Tied: fc.Tied})
+	for _, t := range m.tensors() {
+		info, ok := f.Lookup(t.Name)
+		if !ok {
+			return nil, nil, &FileError{"missing tensor " + t.Name}
+		}
+		if !sameShape(info.Shape, t.Shape) {
+			return nil, nil, &FileError{fmt.Sprintf("tensor %s has shape %v, want %v", t.Name, info.Shape, t.Shape)}
+		}
+		v, err := f.Float32(t.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		copy(t.F32, v)
+	}
+	return m, f, nil
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SaveCheckpoint writes the model with the trainer's state (learning rate,
+// position, history, carried hidden state) so that Resume continues the run.
+func (t *Trainer) SaveCheckpoint(w io.Writer) error {
+	ts := trainState{Cfg: t.Cfg, LR: t.LR, Epochs: t.Epochs, Pos: t.Pos, Steps: t.Steps,
+		EpochLoss: t.EpochLoss, EpochTokens: t.EpochTokens, History: t.History}
+	if !math.IsInf(t.BestValid, 1) {
+		b := t.BestValid
+		ts.BestValid = &b
+	}
+	js, err := json.Marshal(ts)
+	if err != nil {
+		return err
+	}
+	meta := t.M.meta()
+	meta["lstmlm.train"] = string(js)
+	shape := []int{t.M.Layers, t.Cfg.Batch, t.M.Hidden}
+	tensors := append(t.M.tensors(),
+		safetensors.Tensor{Name: "state.h", Shape: shape, F32: t.state.H},
+		safetensors.Tensor{Name: "state.c", Shape: shape, F32: t.state.C})
+	return safetensors.Write(w, tensors, meta)
+}
+
+// Resume reads a checkpoint written by SaveCheckpoint and returns the model
+// and a trainer positioned where it stopped.
+func Resume(b []byte) (*Trainer, error) {
+	m, f, err := load(b)
+	if err != nil {
+		return nil, err
+	}
+	js, ok := f.Metadata["lstmlm.train"]
+	if !ok {
+		return nil, &FileError{"no \"lstmlm.train\" metadata: a model file, not a checkpoint"}
+	}
+	var ts trainState
+	if err := json.Unmarshal([]byte(js), &ts); err != nil {
+		return nil, &FileError{"bad \"lstmlm.train\" metadata: " + err.Error()}
+	}
+	if ts.Cfg.Optimizer != "sgd" && ts.Cfg.Optimizer != "adam" || ts.Cfg.Batch <= 0 || ts.Cfg.BPTT <= 0 || ts.Cfg.Batch > 1<<20 || ts.Pos < 0 {
+		return nil, &FileError{fmt.Sprintf("bad training state %+v", ts.Cfg)}
+	}
+	t := &Trainer{M: m, Cfg: ts.Cfg, LR: ts.LR, Epochs: ts.Epochs, Pos: ts.Pos, Steps: ts.Steps,
+		EpochLoss: ts.EpochLoss, EpochTokens: ts.EpochTokens, History: ts.History, BestValid: math.Inf(1)}
+	if ts.BestValid != nil {
+		t.BestValid = *ts.BestValid
+	}
+	t.state = m.NewState(ts.Cfg.Batch)
+	for _, s := range []struct {
+		name string
+		dst  []float32
+	}{{"state.h", t.state.H}, {"state.c", t.state.C}} {
+		info, ok := f.Lookup(s.name)
+		if !ok || info.Len() != len(s.dst) {
+			return nil, &FileError{"missing or misshaped tensor " + s.name}
+		}
+		v, err := f.Float32(s.name)
+		if err != nil {
+			return nil, err
+		}
+		copy(s.dst, v)
+	}
+	t.init()
+	return t, nil
+}
