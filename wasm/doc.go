@@ -24,7 +24,7 @@
 //	loadDefault()                         -> ModelInfo
 //	loadModel(bytes: Uint8Array)          -> ModelInfo
 //	probe(head: Uint8Array, size: number) -> AudioInfo  (header only; enforces limits)
-//	transcribe(audio, sampleRate, optionsJSON) -> JSON string (asr.Result)
+//	transcribe(audio, sampleRate, optionsJSON, name) -> JSON string (as `transcribe --format json`)
 //	features(audio, sampleRate, optionsJSON)   -> {frames, dims, frameShift, data: Float32Array}
 //	decode(audio, sampleRate)             -> {samples: Float32Array, sampleRate, duration, channels}
 //

@@ -56,7 +56,7 @@ func Register(name string, e *Engine) js.Value {
 		if err != nil {
 			return nil, err
 		}
-		out, err := e.TranscribeJSON(a, stringArg(args, 2))
+		out, err := e.TranscribeJSON(a, stringArg(args, 2), stringArg(args, 3))
 		return string(out), err
 	})
 	fn("features", func(args []js.Value) (any, error) {

@@ -87,7 +87,8 @@ const ops = {
   init,
   async transcribe({ audio, options }) {
     const [a, rate] = await audioArgs(audio);
-    return JSON.parse(await api.transcribe(a, rate, JSON.stringify(options || {})));
+    const name = (audio && typeof audio.name === "string") ? audio.name : "";
+    return JSON.parse(await api.transcribe(a, rate, JSON.stringify(options || {}), name));
   },
   async features({ audio, options }) {
     const [a, rate] = await audioArgs(audio);

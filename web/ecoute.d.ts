@@ -42,10 +42,12 @@ export interface Hypothesis {
   lm_score: number;
 }
 
-/** The object `transcribe --format json` prints for one input. */
+/** The object `transcribe --format json` prints for one input (values rounded to 3 decimals). */
 export interface Result {
+  /** The file's name; "" for samples. */
+  file: string;
   text: string;
-  words?: Word[];
+  words: Word[];
   nbest?: Hypothesis[];
   /** Seconds of audio. */
   duration: number;

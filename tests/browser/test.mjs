@@ -206,16 +206,21 @@ try {
   sameResult(sixty.result, ref60.json, "60-s clip");
   // Speed: interleave native and page runs and keep the best of each, so
   // load from other processes on the machine hits both sides alike.
-  const pageTimes = [sixty.timings.transcribe], nativeTimes = [ref60.json.processing_time];
+  // Both sides report processing_time, measured by the same Go code around
+  // asr.Recognizer.Transcribe; the page's wall time (worker round trip,
+  // copies, decoding) is reported beside it.
+  const pageTimes = [sixty.result.processing_time], pageWall = [sixty.timings.transcribe];
+  const nativeTimes = [ref60.json.processing_time];
   for (let i = 1; i < (Number(process.env.REPEAT) || 2); i++) {
     const again60 = await finish(page, () => page.setInputFiles("#file", long));
-    pageTimes.push(again60.timings.transcribe);
+    pageTimes.push(again60.result.processing_time);
+    pageWall.push(again60.timings.transcribe);
     nativeTimes.push(native(long).json.processing_time);
   }
   const bestPage = Math.min(...pageTimes), bestNative = Math.min(...nativeTimes);
   report.sixty = {
     duration: sixty.result.duration, words: (sixty.result.words || []).length,
-    pageTranscribeSeconds: pageTimes, nativeSeconds: nativeTimes,
+    pageTranscribeSeconds: pageTimes, pageWallSeconds: pageWall, nativeSeconds: nativeTimes,
     pageWorkerMemoryMiB: sixty.timings.memory / 2 ** 20,
     pageRTF: bestPage / sixty.result.duration,
     nativeRTF: bestNative / sixty.result.duration,

@@ -17,6 +17,9 @@ func main() {
 		workers.Serve(h)
 		return
 	}
+	// Load the model now, once for the isolate's life (an error is kept and
+	// answered with 503 by the transcription route).
+	h.Model()
 	workers.ServeNonBlock(buffered{h})
 	workers.Ready()
 	select {} // serve this isolate's requests until the runtime drops it

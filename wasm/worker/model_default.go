@@ -1,4 +1,4 @@
-//go:build js && wasm && !custommodel
+//go:build js && wasm && !custommodel && !assetmodel
 
 package main
 

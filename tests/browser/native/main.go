@@ -55,7 +55,7 @@ func main() {
 	if _, err := e.LoadDefault(); err != nil {
 		fail(err)
 	}
-	j, err := e.TranscribeJSON(wasm.Audio{File: b}, *options)
+	j, err := e.TranscribeJSON(wasm.Audio{File: b}, *options, flag.Arg(0))
 	if err != nil {
 		fail(err)
 	}
