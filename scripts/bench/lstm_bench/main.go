@@ -24,8 +24,8 @@ import (
 
 // Config is one benchmark setting.
 type Config struct {
-	Name                    string
-	Train                   bool
+	Name                   string
+	Train                  bool
 	B, T, Input, Hidden, L int
 }
 
