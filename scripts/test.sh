@@ -12,7 +12,7 @@ echo "== go test -tags purego (pure-Go kernels)"
 go test -count=1 -tags purego ./internal/... ./lstm/...
 
 echo "== go test under GOOS=js GOARCH=wasm (node)"
-wasmpkgs=$(go list ./audio/... ./text/... ./ctc/... ./lstm/... ./internal/... 2>/dev/null || true)
+wasmpkgs=$(go list ./audio/... ./text/... ./ctc/... ./lstm/... ./internal/... ./wasm/... 2>/dev/null || true)
 if [[ -n "$wasmpkgs" ]]; then
 	PATH="$(go env GOROOT)/lib/wasm:$PATH" GOOS=js GOARCH=wasm go test -count=1 $wasmpkgs
 fi
