@@ -121,17 +121,8 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 
 	intr := b.interrupt
 	if intr == nil {
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-		defer signal.Stop(sig)
-		ch := make(chan struct{})
-		go func() {
-			select {
-			case <-sig:
-				close(ch)
-			case <-stop:
-			}
-		}()
+		ch, stopSig := interrupts()
+		defer stopSig()
 		intr = ch
 	}
 
@@ -210,6 +201,23 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 	}
 	bar.clear()
 	return st
+}
+
+// interrupts returns a channel closed on the first SIGINT or SIGTERM, and
+// a function that restores the default handling.
+func interrupts() (<-chan struct{}, func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	ch := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			close(ch)
+		case <-done:
+		}
+	}()
+	return ch, func() { signal.Stop(sig); close(done) }
 }
 
 // process decodes and transcribes one input.

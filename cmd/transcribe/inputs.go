@@ -114,11 +114,12 @@ func readSCP(r io.Reader, name, dir string) ([]input, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		id, rest, ok := strings.Cut(s, " ")
-		if !ok {
-			id, rest, ok = strings.Cut(s, "\t")
+		id, rest := s, ""
+		k := strings.IndexAny(s, " \t")
+		ok := k > 0
+		if ok {
+			id, rest = s[:k], strings.TrimSpace(s[k+1:])
 		}
-		rest = strings.TrimSpace(rest)
 		if !ok || rest == "" {
 			return nil, fmt.Errorf("%s:%d: want \"ID PATH\" or \"ID COMMAND |\"", name, line)
 		}
@@ -264,14 +265,19 @@ func outputNames(ins []input) []string {
 		count[names[i]]++
 	}
 	used := map[string]bool{}
+	next := map[string]int{} // the last suffix tried per stem
 	for i, in := range ins {
 		if count[names[i]] > 1 && in.path != "" && in.id == in.path {
 			p := strings.TrimSuffix(filepath.Clean(in.path), filepath.Ext(in.path))
 			names[i] = sanitizeName(strings.TrimLeft(strings.ReplaceAll(filepath.ToSlash(p), "/", "_"), "._"))
 		}
 		n := names[i]
-		for k := 2; used[n]; k++ {
-			n = fmt.Sprintf("%s-%d", names[i], k)
+		if next[n] == 0 {
+			next[n] = 1
+		}
+		for used[n] {
+			next[names[i]]++
+			n = fmt.Sprintf("%s-%d", names[i], next[names[i]])
 		}
 		names[i] = n
 		used[n] = true

@@ -189,7 +189,7 @@ func makeCues(words []asr.Word, o cueOptions) []cue {
 		if len(cur) > 0 {
 			pause := w.Start - end
 			tooLong := w.End-start > o.MaxDuration
-			tooWide := len(wrapGreedy(append(cur[:len(cur):len(cur)], w.Word), o.MaxLineChars)) > o.MaxLines
+			tooWide := !fits(append(cur[:len(cur):len(cur)], w.Word), o)
 			if pause >= o.MinPause || tooLong || tooWide {
 				flush()
 			}
@@ -202,6 +202,21 @@ func makeCues(words []asr.Word, o cueOptions) []cue {
 	}
 	flush()
 	return out
+}
+
+// fits reports whether words fit in one cue: at most MaxLines lines, none
+// wider than MaxLineChars.
+func fits(words []string, o cueOptions) bool {
+	lines := wrapGreedy(words, o.MaxLineChars)
+	if len(lines) > o.MaxLines {
+		return false
+	}
+	for _, l := range lines {
+		if runeLen(l) > o.MaxLineChars {
+			return false
+		}
+	}
+	return true
 }
 
 // wrapGreedy fills lines of at most width characters, a word at a time.

@@ -300,10 +300,11 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.StringVar(&f.scp, "scp", "", "read inputs from a Kaldi wav.scp `FILE` (\"ID PATH\" or \"ID COMMAND |\")")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar and no summary line")
 	fs.BoolVar(&f.version, "version", false, "print the version and the default model's name and provenance")
-	fs.Usage = func() { transcribeUsage(stdout, fs) }
+	fs.Usage = func() {} // the whole help goes to stdout on --help; errors get a hint
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			transcribeUsage(stdout, fs)
 			return exitOK
 		}
 		fmt.Fprintln(stderr, "(see transcribe --help)")
@@ -385,6 +386,11 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			b.logitsPath = func(i int) string { return filepath.Join(f.logits, names[i]+".npy") }
 		}
 	}
+
+	// From here on Ctrl-C must not leave a temporary file behind.
+	intr, stopSig := interrupts()
+	defer stopSig()
+	b.interrupt = intr
 
 	var sink outputSink
 	switch {
