@@ -290,7 +290,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	var f transcribeFlags
 	f.decodeFlags.register(fs)
-	fs.IntVar(&f.nbest, "nbest", 0, "keep the N best hypotheses (json, txt)")
+	fs.IntVar(&f.nbest, "nbest", 0, fmt.Sprintf("keep the N best hypotheses (txt; json keeps %d unless told)", defaultJSONNBest))
 	fs.StringVar(&f.format, "format", "txt", "output format: "+strings.Join(outputFormats, ", "))
 	fs.BoolVar(&f.timestamps, "timestamps", false, "txt: a time range per phrase; tsv: one line per word with times and confidence")
 	fs.StringVar(&f.logits, "logits", "", "also write the per-frame log-probabilities [frames][tokens] as float32 .npy to `OUT.npy` (a folder of NAME.npy with several inputs)")
@@ -359,6 +359,13 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return usageErr("--format %s with several inputs needs --output-dir (one subtitle file per input)", f.format)
 	}
 	names := outputNames(inputs)
+
+	if f.format == "json" && !flagGiven(fs, "nbest") {
+		f.nbest = defaultJSONNBest
+	}
+	if f.beam == 1 && (f.lm != "" || len(f.hotwords) > 0) {
+		fmt.Fprintln(stderr, "transcribe: warning: --lm and --hotword act in beam search only; --beam 1 decodes greedily")
+	}
 
 	m, _, err := f.decodeFlags.loadModel()
 	if err != nil {
@@ -433,6 +440,17 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exitFailed
 	}
 	return exitOK
+}
+
+// defaultJSONNBest is the n-best list length of --format json when --nbest
+// is not given.
+const defaultJSONNBest = 3
+
+// flagGiven reports whether the flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 func contains(list []string, s string) bool {
