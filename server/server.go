@@ -29,12 +29,15 @@ const (
 	DefaultMaxHotwords  = 100
 )
 
-// Config configures a Handler. The zero value is usable: the embedded default
-// model, the default limits and CORS open to every origin.
+// Config configures a Handler. Only Load is required; zero limits mean the
+// defaults, and CORS is open to every origin unless AllowOrigin says
+// otherwise.
 type Config struct {
-	// Load returns the model. It is called once, on the first request that
-	// needs it, and its result (model or error) is kept. Nil means
-	// asr.Default.
+	// Load returns the model, typically asr.Default (the embedded model).
+	// It is called once, on the first request that needs it, and its result
+	// (model or error) is kept. Nil answers transcriptions with 503. There
+	// is no default, so that a program that loads its own model does not
+	// link the embedded one.
 	Load func() (*asr.Model, error)
 
 	// Defaults are the decoding options before the query string's; the zero
@@ -68,7 +71,7 @@ var _ http.Handler = (*Handler)(nil)
 // transcription does.
 func New(cfg Config) *Handler {
 	if cfg.Load == nil {
-		cfg.Load = asr.Default
+		cfg.Load = func() (*asr.Model, error) { return nil, errors.New("no model configured") }
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes

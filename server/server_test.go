@@ -316,7 +316,7 @@ func TestDefaultModel(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	h := New(Config{})
+	h := New(Config{Load: asr.Default})
 	r := post(h, "/v1/transcribe", "audio/wav", wav)
 	if r.code != 200 {
 		t.Fatalf("status %d: %s", r.code, r.body)
@@ -480,6 +480,9 @@ func TestBadRequests(t *testing.T) {
 
 func TestModelErrors(t *testing.T) {
 	wav := tone(t, 0.3)
+	if r := post(New(Config{}), "/v1/transcribe", "audio/wav", wav); r.code != 503 || !strings.Contains(r.errorMessage(t), "no model") {
+		t.Errorf("no Load: %d %s", r.code, r.body)
+	}
 	h := New(Config{Load: func() (*asr.Model, error) { return nil, errors.New("no weights") }})
 	r := post(h, "/v1/transcribe", "audio/wav", wav)
 	if r.code != 503 || !strings.Contains(r.errorMessage(t), "no weights") {

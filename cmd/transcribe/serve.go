@@ -75,7 +75,7 @@ Flags:
 		fmt.Fprintln(stderr, "transcribe serve: --max-body and --max-duration must be positive")
 		return nil, exitUsage
 	}
-	cfg := server.Config{MaxBodyBytes: *maxBody, MaxDuration: *maxDur, AllowOrigin: *origin}
+	cfg := server.Config{Load: asr.Default, MaxBodyBytes: *maxBody, MaxDuration: *maxDur, AllowOrigin: *origin}
 	if *model != "" {
 		path := *model
 		cfg.Load = func() (*asr.Model, error) { return asr.LoadFile(path) }

@@ -42,8 +42,11 @@ import (
 )
 
 var (
-	base     = strings.TrimRight(os.Getenv("ECOUTE_WORKER_URL"), "/")
-	client   = &http.Client{Timeout: 5 * time.Minute}
+	base = strings.TrimRight(os.Getenv("ECOUTE_WORKER_URL"), "/")
+	// A fresh connection per request: workerd may close an idle keep-alive
+	// connection just as the client reuses it, and a POST is not retried
+	// then, which would make the tests flaky for a reason outside ecoute.
+	client   = &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 	testdata = "../../testdata"
 )
 

@@ -5,7 +5,12 @@
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [ (name = "ecoute", worker = .ecoute) ],
+  services = [
+    (name = "ecoute", worker = .ecoute),
+    # worker/build/assets, as static assets (run.sh passes
+    # --directory-path assets=ABSOLUTE_PATH).
+    (name = "assets", disk = (path = "../../worker/build/assets")),
+  ],
   sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "ecoute") ],
 );
 
@@ -17,5 +22,9 @@ const ecoute :Workerd.Worker = (
     (name = "app.wasm", wasm = embed "../../worker/build/app.wasm"),
   ],
   compatibilityDate = "2025-07-18",
-  bindings = [ (name = "ECOUTE_STATS", text = "1") ],
+  bindings = [
+    (name = "ECOUTE_STATS", text = "1"),
+    (name = "ECOUTE_MODEL_ASSET", text = "/model.safetensors"),
+    (name = "ASSETS", service = "assets"),
+  ],
 );

@@ -39,6 +39,20 @@ async function start(env, ctx) {
   }
   const go = new Go();
   const binding = {};
+  const runtimeContext = createRuntimeContext({ env, ctx, binding });
+  // A build with --model-asset keeps the model out of app.wasm, as a static
+  // asset; wasm/worker/model_asset.go calls this to get it.
+  runtimeContext.ecouteModelAsset = async () => {
+    if (!env || !env.ASSETS) {
+      throw new Error("no ASSETS binding for the model asset");
+    }
+    const path = env.ECOUTE_MODEL_ASSET || "/model.safetensors";
+    const res = await env.ASSETS.fetch(new URL(path, "https://assets.invalid/"));
+    if (!res.ok) {
+      throw new Error(`fetching the model asset ${path}: ${res.status}`);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  };
   let ready, failed;
   const readyPromise = new Promise((resolve, reject) => {
     ready = resolve;
@@ -57,7 +71,7 @@ async function start(env, ctx) {
   // exited rejects when the Go program stops, which it does only on a
   // crash; a request in flight then fails instead of waiting forever.
   const exited = go
-    .run(instance, createRuntimeContext({ env, ctx, binding }))
+    .run(instance, runtimeContext)
     .then(() => {
       throw new Error("Go program exited");
     });
