@@ -118,3 +118,24 @@ func ctcLogProb(lp [][]float32, labels []int) float64 {
 	}
 	return logAddExp(a[S-1], a[S-2])
 }
+
+func TestPrefixBeamHotword(t *testing.T) {
+	vocab := []string{"<blank>", " ", "a", "b"}
+	row := func(p ...float64) []float32 {
+		r := make([]float32, len(p))
+		for i, v := range p {
+			r[i] = float32(math.Log(v))
+		}
+		return r
+	}
+	// One ambiguous letter: b slightly more likely than a.
+	lp := [][]float32{row(0.9, 0.02, 0.03, 0.05), row(0.1, 0.02, 0.40, 0.48), row(0.9, 0.02, 0.04, 0.04)}
+	d := &prefixBeam{blank: 0, space: 1, vocab: vocab, beam: 8, prune: math.Inf(-1)}
+	if got := d.decode(lp, 1)[0].labels; !equalInts(got, []int{3}) {
+		t.Fatalf("without hotword: %v, want [3] (b)", got)
+	}
+	d.hot = map[string]float64{"a": 1.0}
+	if got := d.decode(lp, 1)[0].labels; !equalInts(got, []int{2}) {
+		t.Fatalf("with hotword a: %v, want [2] (a)", got)
+	}
+}
