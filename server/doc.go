@@ -6,7 +6,7 @@
 //
 // Routes:
 //
-//	POST /v1/transcribe   audio in, asr.Result JSON out
+//	POST /v1/transcribe   audio in, JSON out (the layout of "transcribe --format json")
 //	GET  /healthz         {"status":"ok"}
 //	GET  /                a short usage text
 //	OPTIONS *             CORS preflight

@@ -40,8 +40,9 @@ type Config struct {
 	// link the embedded one.
 	Load func() (*asr.Model, error)
 
-	// Defaults are the decoding options before the query string's; the zero
-	// value means asr.DefaultOptions().
+	// Defaults are the decoding options before the query string's; nil
+	// means asr.DefaultOptions() with an n-best list of DefaultNBest, as
+	// "transcribe --format json" decodes.
 	Defaults *asr.Options
 
 	MaxBodyBytes int64         // 0 means DefaultMaxBodyBytes
@@ -93,6 +94,7 @@ func New(cfg Config) *Handler {
 		h.defs = *cfg.Defaults
 	} else {
 		h.defs = asr.DefaultOptions()
+		h.defs.NBest = DefaultNBest
 	}
 	return h
 }
@@ -155,12 +157,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !methodOK(rw, r, http.MethodPost) {
 			return
 		}
-		res, err := h.transcribe(rw, r)
+		res, name, err := h.transcribe(rw, r)
 		if err != nil {
 			writeError(rw, err)
 			return
 		}
-		writeJSON(rw, http.StatusOK, res)
+		writeBody(rw, http.StatusOK, marshalResult(res, name))
 	default:
 		writeError(rw, errorf(http.StatusNotFound, "no route %s %s; see GET / for usage", r.Method, r.URL.Path))
 	}
@@ -222,45 +224,46 @@ func validHeaderList(s string) bool {
 }
 
 // transcribe runs the checks in the order the package documentation gives,
-// then the recognizer.
-func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (*asr.Result, error) {
+// then the recognizer. name is the uploaded file's name, or "-" for a body.
+func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (res *asr.Result, name string, err error) {
 	opts, err := h.options(r.URL.Query())
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	mt, params, err := mediaType(r.Header.Get("Content-Type"))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if r.ContentLength > h.cfg.MaxBodyBytes {
-		return nil, h.tooLarge()
+		return nil, "", h.tooLarge()
 	}
 	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
 	var data []byte
+	name = "-"
 	if mt == "multipart/form-data" {
-		data, err = h.readMultipart(body, params["boundary"], &opts)
+		data, name, err = h.readMultipart(body, params["boundary"], &opts)
 	} else {
 		data, err = h.readAll(body)
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(data) == 0 {
-		return nil, errorf(http.StatusBadRequest, "empty request body: send a WAV or FLAC file")
+		return nil, "", errorf(http.StatusBadRequest, "empty request body: send a WAV or FLAC file")
 	}
 	pcm, err := h.decode(data)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	m, err := h.Model()
 	if err != nil {
-		return nil, errorf(http.StatusServiceUnavailable, "model not available: %v", err)
+		return nil, "", errorf(http.StatusServiceUnavailable, "model not available: %v", err)
 	}
-	res, err := asr.NewRecognizer(m, opts).Transcribe(pcm)
+	res, err = asr.NewRecognizer(m, opts).Transcribe(pcm)
 	if err != nil {
-		return nil, errorf(http.StatusInternalServerError, "transcribing: %v", err)
+		return nil, "", errorf(http.StatusInternalServerError, "transcribing: %v", err)
 	}
-	return res, nil
+	return res, name, nil
 }
 
 func (h *Handler) tooLarge() error {
@@ -324,43 +327,47 @@ func mediaType(ct string) (string, map[string]string, error) {
 const maxFieldBytes = 4 << 10
 
 // readMultipart returns the contents of the first part named "file" or
-// "audio". Other fields before it are options with the query's names, and
-// override the query.
-func (h *Handler) readMultipart(body io.Reader, boundary string, opts *asr.Options) ([]byte, error) {
+// "audio", and its file name ("-" if none). Other fields before it are
+// options with the query's names, and override the query.
+func (h *Handler) readMultipart(body io.Reader, boundary string, opts *asr.Options) ([]byte, string, error) {
 	mr := multipart.NewReader(body, boundary)
 	fields := url.Values{}
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errorf(http.StatusBadRequest, `multipart form has no "file" or "audio" field`)
+			return nil, "", errorf(http.StatusBadRequest, `multipart form has no "file" or "audio" field`)
 		}
 		if err != nil {
-			return nil, h.multipartError(err)
+			return nil, "", h.multipartError(err)
 		}
 		name := p.FormName()
 		if name == "file" || name == "audio" {
 			if ct := p.Header.Get("Content-Type"); ct != "" {
 				if mt, _, err := mediaType(ct); err != nil || mt == "multipart/form-data" {
-					return nil, errorf(http.StatusUnsupportedMediaType, "unsupported Content-Type %q for the %q part; send a WAV or FLAC file", ct, name)
+					return nil, "", errorf(http.StatusUnsupportedMediaType, "unsupported Content-Type %q for the %q part; send a WAV or FLAC file", ct, name)
 				}
 			}
 			data, err := io.ReadAll(p)
 			if err != nil {
-				return nil, h.multipartError(err)
+				return nil, "", h.multipartError(err)
 			}
 			if len(fields) > 0 {
 				if err := h.applyOptions(fields, opts); err != nil {
-					return nil, err
+					return nil, "", err
 				}
 			}
-			return data, nil
+			fname := p.FileName()
+			if fname == "" {
+				fname = "-"
+			}
+			return data, fname, nil
 		}
 		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 		if err != nil {
-			return nil, h.multipartError(err)
+			return nil, "", h.multipartError(err)
 		}
 		if len(v) > maxFieldBytes {
-			return nil, errorf(http.StatusBadRequest, "multipart field %q is longer than %d bytes", name, maxFieldBytes)
+			return nil, "", errorf(http.StatusBadRequest, "multipart field %q is longer than %d bytes", name, maxFieldBytes)
 		}
 		if name == "" {
 			continue
@@ -464,9 +471,6 @@ func (h *Handler) applyOptions(q url.Values, o *asr.Options) error {
 			return err
 		}
 	}
-	if o.NBest > 1 && o.Beam > 0 && o.NBest > o.Beam {
-		return errorf(http.StatusBadRequest, "nbest=%d is larger than beam=%d", o.NBest, o.Beam)
-	}
 	return nil
 }
 
@@ -525,7 +529,11 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 		code = http.StatusInternalServerError
 		b, _ = json.Marshal(map[string]string{"error": "encoding response: " + err.Error()})
 	}
-	b = append(b, '\n')
+	writeBody(w, code, append(b, '\n'))
+}
+
+// writeBody sends a JSON body.
+func writeBody(w http.ResponseWriter, code int, b []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -579,11 +587,15 @@ multipart form upload in a field named "file" or "audio":
 
 Options (query string, or form fields before the file):
   beam=N             beam width, 1 = greedy (1..%[2]d)
-  lm=true            use the model's language model
+  lm=false           decode without the model's language model
   alpha=F, beta=F    language model weight and word insertion bonus
   hotword=WORD[:B]   boost WORD by B (repeatable)
-  timestamps=true    word start/end times and confidences
-  nbest=N            return the N best hypotheses (0..%[3]d)
+  nbest=N            the N best hypotheses (0..%[3]d, default 3)
+  timestamps=false   no word times
+
+The answer is the JSON of "transcribe --format json": file, text, words
+[{word, start, end, confidence}], nbest [{text, score, acoustic_score,
+lm_score}], duration, processing_time.
 
 Limits: %[4]s of body, %[5]s of audio per request.
 Errors are JSON: {"error": "..."} with status 400, 404, 405, 413 or 415.
