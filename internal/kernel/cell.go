@@ -60,24 +60,6 @@ func CellForward(z, cprev, c, h []float32) {
 	cellForwardGo(z, cprev, c, h, from)
 }
 
-// cellForwardGo is CellForward for units [from, H).
-func cellForwardGo(z, cprev, c, h []float32, from int) {
-	H := len(h)
-	z = z[:4*H]
-	cprev, c = cprev[:H], c[:H]
-	zi, zf, zg, zo := z[:H], z[H:2*H], z[2*H:3*H], z[3*H:]
-	for j := from; j < H; j++ {
-		i := Sigmoidf(zi[j])
-		f := Sigmoidf(zf[j])
-		g := Tanhf(zg[j])
-		o := Sigmoidf(zo[j])
-		zi[j], zf[j], zg[j], zo[j] = i, f, g, o
-		cj := f*cprev[j] + i*g
-		c[j] = cj
-		h[j] = o * Tanhf(cj)
-	}
-}
-
 // CellBackward is the backward twin of CellForward for one sequence at one
 // step. act holds the activations CellForward left in z; c and cprev the new
 // and previous cell states; dh the gradient of the loss with respect to h
@@ -98,22 +80,4 @@ func CellBackward(act, c, cprev, dh, dc, dz []float32) {
 	_, _, _, _, _ = act[4*H-1], dz[4*H-1], c[H-1], cprev[H-1], dc[H-1]
 	from := cellBackwardAsm(act, c, cprev, dh, dc, dz)
 	cellBackwardGo(act, c, cprev, dh, dc, dz, from)
-}
-
-// cellBackwardGo is CellBackward for units [from, H).
-func cellBackwardGo(act, c, cprev, dh, dc, dz []float32, from int) {
-	H := len(dh)
-	act, dz = act[:4*H], dz[:4*H]
-	c, cprev, dc = c[:H], cprev[:H], dc[:H]
-	for j := from; j < H; j++ {
-		i, f, g, o := act[j], act[H+j], act[2*H+j], act[3*H+j]
-		tc := Tanhf(c[j])
-		dhj := dh[j]
-		dC := dc[j] + dhj*o*(1-tc*tc)
-		dz[j] = dC * g * i * (1 - i)
-		dz[H+j] = dC * cprev[j] * f * (1 - f)
-		dz[2*H+j] = dC * i * (1 - g*g)
-		dz[3*H+j] = dhj * tc * o * (1 - o)
-		dc[j] = dC * f
-	}
 }
