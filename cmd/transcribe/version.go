@@ -64,7 +64,7 @@ func printVersion(w io.Writer) {
 		fmt.Fprintf(w, "default model: none (%v)\n", err)
 		return
 	}
-	fmt.Fprint(w, describeModel(asr.DefaultModelPath+" (embedded)", m, len(asr.DefaultModelBytes())))
+	fmt.Fprint(w, describeModel("asr/"+asr.DefaultModelPath+" (embedded)", m, len(asr.DefaultModelBytes())))
 }
 
 // describeModel says what a model is and how it was made.
