@@ -293,7 +293,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.IntVar(&f.nbest, "nbest", 0, fmt.Sprintf("keep the N best hypotheses (txt; json keeps %d unless told)", defaultJSONNBest))
 	fs.StringVar(&f.format, "format", "txt", "output format: "+strings.Join(outputFormats, ", "))
 	fs.BoolVar(&f.timestamps, "timestamps", false, "txt: a time range per phrase; tsv: one line per word with times and confidence")
-	fs.StringVar(&f.logits, "logits", "", "also write the per-frame log-probabilities [frames][tokens] as float32 .npy to `OUT.npy` (a folder of NAME.npy with several inputs)")
+	fs.StringVar(&f.logits, "logits", "", "also write the per-frame log-probabilities [frames][tokens] as float32 .npy to `OUT.npy` (a folder of NAME.npy with several inputs; runs the network a second time)")
 	fs.StringVar(&f.out, "o", "", "write the output to `FILE` (replaced only when done)")
 	fs.StringVar(&f.outDir, "output-dir", "", "write one file per input into `DIR`, named after the input (NAME.FORMAT)")
 	fs.StringVar(&f.list, "list", "", "read input paths from `FILE`, one per line (\"-\": stdin)")
