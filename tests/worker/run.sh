@@ -18,7 +18,8 @@
 # Needs: go, node >= 16.17 with npm (installs worker/package-lock.json:
 # wrangler 3 and workerd), curl; optional: wasm-opt (Debian's binaryen).
 # Environment: ECOUTE_BURST, ECOUTE_CONCURRENCY (default 200 and 8),
-# ECOUTE_WORKER_PORT (default: the first free port from 18787).
+# ECOUTE_WORKER_PORT (default: the first free port from 18787),
+# ECOUTE_TEST_RUN (a go test -run pattern; default all, TestCost with --stock).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -93,9 +94,9 @@ fi
 
 export ECOUTE_WORKER_URL=$url ECOUTE_WORKER_PID=$pid ECOUTE_MODEL_FILE=$model ECOUTE_TRANSCRIBE=$cli
 export ECOUTE_SUMMARY=$tmp/summary.txt
-tests=.
+tests=${ECOUTE_TEST_RUN:-.}
 if [ $stock = 1 ]; then
-	tests='TestCost'
+	tests=${ECOUTE_TEST_RUN:-TestCost}
 	echo "== stock glue: measuring the per-request cost only"
 fi
 echo "== go test ./tests/worker"
