@@ -225,3 +225,35 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestScorerLogProb checks sentence scores against Evaluate's loss on the
+// same tokens and that a trained model prefers a sentence of its text.
+func TestScorerLogProb(t *testing.T) {
+	text := strings.Repeat(tinyText, 20)
+	v, ids, _ := BuildVocab(text, Word)
+	m := New(Config{Vocab: v, Embed: 16, Hidden: 16, Layers: 1})
+	m.Init(3)
+	tr := NewTrainer(m, TrainConfig{BPTT: 10, Batch: 4, Optimizer: "adam", LR: 0.01})
+	for range 5 {
+		tr.Epoch(ids, nil)
+	}
+	sc := m.NewScorer()
+	good, n, err := sc.LogProb("the cat sat on the mat.")
+	if err != nil || n != 7 {
+		t.Fatalf("LogProb: %v, %d tokens", err, n)
+	}
+	bad, _, _ := sc.LogProb("mat the on sat cat the.")
+	if !(good > bad) {
+		t.Errorf("log-prob of a training sentence %.3f not above its shuffle %.3f", good, bad)
+	}
+	// Same as a batch-1 evaluation of <eos> + sentence + <eos>.
+	seq, _ := v.Encode("\nthe cat sat on the mat.\n")
+	seq = seq[1:] // Encode gives <eos> for the empty first line
+	r := m.Evaluate(append([]int{0}, seq...), 1, 100)
+	if d := -r.Loss*float64(r.Tokens) - good; d > 1e-4 || d < -1e-4 {
+		t.Errorf("LogProb %.6f, Evaluate gives %.6f", good, -r.Loss*float64(r.Tokens))
+	}
+	if _, _, err := sc.LogProb("two\nlines"); err == nil {
+		t.Error("LogProb accepted two lines")
+	}
+}
