@@ -73,7 +73,9 @@ What it does:
      and text for the language model:
        prompts-train.txt  every transcript of train-all.tsv, once each
        plan.tsv           path, voice, settings, text read, transcript
-                          for every planned utterance
+                          for every planned utterance (if the synthesizer
+                          fails on the punctuated text, it reads the
+                          transcript instead)
        lm-text.txt        all normalized sentences of the same text sources
                           (any length >= 2 words) plus the real training
                           transcripts, minus held-out and dev sentences
@@ -329,7 +331,14 @@ func (c *config) synthesizeAll(todo []utt, stopped func() bool, checkpoint func(
 		go func() {
 			defer wg.Done()
 			for u := range work {
-				results <- result{u, synthesize(u.voice, ttsText(u.s), u.path, c.niceness)}
+				txt := ttsText(u.s)
+				err := synthesize(u.voice, txt, u.path, c.niceness)
+				if err != nil && txt != u.s.norm {
+					// Synthesizers occasionally crash on punctuation
+					// (festival on ". . ."): the plain words are safe.
+					err = synthesize(u.voice, u.s.norm, u.path, c.niceness)
+				}
+				results <- result{u, err}
 			}
 		}()
 	}
