@@ -22,11 +22,16 @@ fi
 PIN=""
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 2 ]; then PIN="taskset -c 0,1"; fi
 export OMP_NUM_THREADS=2 GOMAXPROCS=2
+LOG=$(mktemp)
 ours=$($PIN "$T" lm train --train "$D/train.txt" --valid "$D/valid.txt" --test "$D/test.txt" \
 	--max-steps "$N" --max-time "${MAXS}s" --threads 2 --log-every 50 --final-eval=false -o /dev/null 2>&1 |
-	tee /dev/stderr | sed -n 's/.*: \([0-9.]*\) tok\/s$/\1/p' | tail -1)
-theirs=$($PIN /usr/bin/python3 scripts/bench/lstmlm_torch.py "$D" "$N" 2 "$MAXS" | tee /dev/stderr |
-	sed -n 's/.*: \([0-9.]*\) tok\/s$/\1/p')
+	tee "$LOG" | sed -n 's/.*: \([0-9.]*\) tok\/s$/\1/p' | tail -1)
+grep -v '^epoch' "$LOG" >&2
+line=$($PIN /usr/bin/python3 scripts/bench/lstmlm_torch.py "$D" "$N" 2 "$MAXS" 2>"$LOG")
+tail -2 "$LOG" >&2
+echo "$line" >&2
+theirs=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) tok\/s$/\1/p')
+rm -f "$LOG"
 echo "ecoute  $ours tok/s"
 echo "pytorch $theirs tok/s ($(/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'))"
 awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "ratio ecoute/pytorch %.2fx\n", a / b }'

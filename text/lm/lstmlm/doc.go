@@ -30,6 +30,7 @@
 //	}
 //	r := m.Evaluate(testIDs, 10, 35)  // r.Perplexity(), r.BitsPerToken()
 //	text, _ := m.Sample(rng, "the", 50, lstmlm.SampleOptions{Temperature: 0.8, TopK: 40})
+//	lp, n, _ := m.NewScorer().LogProb("a hypothesis from an n-best list") // rescoring
 //
 // # The output layer
 //
