@@ -33,7 +33,7 @@ func (m *Model) Evaluate(stream []int, B, bptt int) EvalResult {
 	}
 	ws := lstm.NewWorkspace(0)
 	st := m.NewState(B)
-	var h head
+	h := head{frozen: true}
 	x := make([]float32, bptt*B*m.Embed)
 	var sum float64
 	n := 0

@@ -18,6 +18,9 @@ type head struct {
 	pT, pN kernel.PackedB // op(B) = Wᵀ [H][V] for the logits; W [V][H] for dY
 	z      []float32      // [N][V] logits, then dZ
 	loss   []float64      // [N] per-row loss
+	// frozen keeps the packed weights of the first call (inference over
+	// weights that do not change: evaluation, scoring).
+	frozen, packed bool
 }
 
 // run is the fused output layer, softmax and cross-entropy for the rows of
@@ -47,13 +50,16 @@ func (m *Model) run(h *head, y []float32, N int, tgt []int, dy []float32, scale 
 		h.loss[0] = softmaxRow(h.z, bias, tgtAt(tgt, 0), 0, false)
 		return h.loss[0]
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { h.pT.Repack(true, H, V, W, H); wg.Done() }()
-	if train {
-		h.pN.Repack(false, V, H, W, H)
+	if !h.frozen || !h.packed || train {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { h.pT.Repack(true, H, V, W, H); wg.Done() }()
+		if train {
+			h.pN.Repack(false, V, H, W, H)
+		}
+		wg.Wait()
+		h.packed = true
 	}
-	wg.Wait()
 	h.z = grow(h.z, N*V)
 	h.loss = growF64(h.loss, N)
 	nb := (N + rowBlock - 1) / rowBlock

@@ -253,6 +253,18 @@ func TestScorerLogProb(t *testing.T) {
 	if d := -r.Loss*float64(r.Tokens) - good; d > 1e-4 || d < -1e-4 {
 		t.Errorf("LogProb %.6f, Evaluate gives %.6f", good, -r.Loss*float64(r.Tokens))
 	}
+	// A batch gives the same scores as one sentence at a time.
+	sents := []string{"the cat sat on the mat.", "a dog", "", "the zebra and a cat sat on a log."}
+	lps, ns, err := sc.LogProbs(sents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sents {
+		lp, n, _ := sc.LogProb(s)
+		if math.Abs(lp-lps[i]) > 1e-4 || n != ns[i] {
+			t.Errorf("%q: batch %.6f (%d tokens), alone %.6f (%d)", s, lps[i], ns[i], lp, n)
+		}
+	}
 	if _, _, err := sc.LogProb("two\nlines"); err == nil {
 		t.Error("LogProb accepted two lines")
 	}
