@@ -53,7 +53,7 @@ func runLMTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	batch := fs.Int("batch", 20, "parallel streams")
 	evalBatch := fs.Int("eval-batch", 10, "streams for validation and test")
 	optim := fs.String("optim", "sgd", "optimizer: sgd or adam")
-	lr := fs.Float64("lr", 0, "learning rate (default 20 for sgd, 0.002 for adam)")
+	lr := fs.Float64("lr", 0, "learning rate (default 20 for sgd, 0.002 for adam); with --resume, replaces the checkpoint's current rate")
 	anneal := fs.Float64("anneal", 4, "divide the learning rate by this when validation loss does not improve")
 	clip := fs.Float64("clip", 0.25, "gradient clipping (global norm); 0 disables")
 	epochs := fs.Int("epochs", 6, "epochs")
