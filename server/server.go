@@ -27,6 +27,10 @@ const (
 	DefaultMaxBeam      = 64
 	DefaultMaxNBest     = 10
 	DefaultMaxHotwords  = 100
+
+	// DefaultNBest is the length of the n-best list when the request does
+	// not say, as in "transcribe --format json".
+	DefaultNBest = asr.JSONNBest
 )
 
 // Config configures a Handler. Only Load is required; zero limits mean the
@@ -162,7 +166,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(rw, err)
 			return
 		}
-		writeBody(rw, http.StatusOK, marshalResult(res, name))
+		// One line, as "transcribe --format json" prints it.
+		writeBody(rw, http.StatusOK, append(asr.AppendJSON(nil, res, name), '\n'))
 	default:
 		writeError(rw, errorf(http.StatusNotFound, "no route %s %s; see GET / for usage", r.Method, r.URL.Path))
 	}

@@ -179,7 +179,7 @@ func wantWith(t *testing.T, load func() (*asr.Model, error), wav []byte, opts as
 }
 
 // sameResult checks that a response body is the CLI's JSON record of w
-// (marshalResult), apart from the processing time.
+// (asr.AppendJSON), apart from the processing time.
 func sameResult(t *testing.T, body []byte, w *asr.Result) {
 	t.Helper()
 	sameRecord(t, body, w, "-")
@@ -191,7 +191,7 @@ func sameRecord(t *testing.T, body []byte, w *asr.Result, name string) {
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatalf("response is not JSON: %v\n%s", err, body)
 	}
-	wb := marshalResult(w, name)
+	wb := asr.AppendJSON(nil, w, name)
 	if err := json.Unmarshal(wb, &want); err != nil {
 		t.Fatal(err)
 	}
@@ -202,23 +202,6 @@ func sameRecord(t *testing.T, body []byte, w *asr.Result, name string) {
 	delete(want, "processing_time")
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("result differs from the recognizer's:\n got %s\nwant %s", body, wb)
-	}
-}
-
-func TestMarshalResult(t *testing.T) {
-	r := &asr.Result{
-		Text:     "hello world",
-		Words:    []asr.Word{{Word: "hello", Start: 0.12345, End: 0.5, Confidence: 0.98765}, {Word: "world", Start: 0.6, End: 1.0004, Confidence: -0.0000001}},
-		NBest:    []asr.Hypothesis{{Text: "hello world", Score: -1.23456, AcousticScore: -1, LMScore: math.NaN()}},
-		Duration: 1.5, ProcessingTime: 0.0123456,
-	}
-	got := string(marshalResult(r, "a<b>.wav"))
-	want := `{"file":"a<b>.wav","text":"hello world","words":[{"word":"hello","start":0.123,"end":0.5,"confidence":0.988},{"word":"world","start":0.6,"end":1,"confidence":0}],"nbest":[{"text":"hello world","score":-1.235,"acoustic_score":-1,"lm_score":null}],"duration":1.5,"processing_time":0.012}` + "\n"
-	if got != want {
-		t.Errorf("marshalResult:\n got %s\nwant %s", got, want)
-	}
-	if got := string(marshalResult(&asr.Result{}, "-")); got != `{"file":"-","text":"","words":[],"duration":0,"processing_time":0}`+"\n" {
-		t.Errorf("empty result: %s", got)
 	}
 }
 

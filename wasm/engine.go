@@ -430,8 +430,8 @@ func (e *Engine) Transcribe(a Audio, o Options) (res *asr.Result, err error) {
 }
 
 // TranscribeJSON is Transcribe with options and result as JSON: the result
-// is the object `transcribe --format json` prints for one input, with name
-// as its "file".
+// is the object `transcribe --format json` prints for one input
+// (asr.AppendJSON), with name as its "file".
 func (e *Engine) TranscribeJSON(a Audio, options, name string) (out []byte, err error) {
 	defer catch(&err)
 	o, err := ParseOptions(options)
@@ -442,61 +442,7 @@ func (e *Engine) TranscribeJSON(a Audio, options, name string) (out []byte, err 
 	if err != nil {
 		return nil, err
 	}
-	return MarshalResult(res, name)
-}
-
-// MarshalResult encodes r as `transcribe --format json` does
-// (cmd/transcribe/output.go): times, confidences and scores rounded to 3
-// decimals, "words" always present, the input's name as "file".
-func MarshalResult(r *asr.Result, name string) ([]byte, error) {
-	type word struct {
-		Word       string `json:"word"`
-		Start      ms     `json:"start"`
-		End        ms     `json:"end"`
-		Confidence ms     `json:"confidence"`
-	}
-	type hyp struct {
-		Text          string `json:"text"`
-		Score         ms     `json:"score"`
-		AcousticScore ms     `json:"acoustic_score"`
-		LMScore       ms     `json:"lm_score"`
-	}
-	rec := struct {
-		File           string `json:"file"`
-		Text           string `json:"text"`
-		Words          []word `json:"words"`
-		NBest          []hyp  `json:"nbest,omitempty"`
-		Duration       ms     `json:"duration"`
-		ProcessingTime ms     `json:"processing_time"`
-	}{File: name, Text: r.Text, Words: []word{}, Duration: ms(r.Duration), ProcessingTime: ms(r.ProcessingTime)}
-	for _, w := range r.Words {
-		rec.Words = append(rec.Words, word{w.Word, ms(w.Start), ms(w.End), ms(w.Confidence)})
-	}
-	for _, h := range r.NBest {
-		rec.NBest = append(rec.NBest, hyp{h.Text, ms(h.Score), ms(h.AcousticScore), ms(h.LMScore)})
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rec); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// ms is a value rounded to 3 decimals in JSON (milliseconds for times).
-type ms float64
-
-func (x ms) MarshalJSON() ([]byte, error) {
-	v := float64(x)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	r := math.Round(v*1000) / 1000
-	if r == 0 {
-		r = 0 // no "-0"
-	}
-	return strconv.AppendFloat(nil, r, 'f', -1, 64), nil
+	return asr.AppendJSON(nil, res, name), nil
 }
 
 // FeatureOptions choose what Features computes.

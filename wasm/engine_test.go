@@ -285,10 +285,7 @@ func TestTranscribeMatchesRecognizer(t *testing.T) {
 	}
 	res["processing_time"] = 0.0
 	want.ProcessingTime = 0
-	wj, err := MarshalResult(want, "hello.wav")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wj := asr.AppendJSON(nil, want, "hello.wav")
 	if gj, _ := json.Marshal(res); !jsonEqual(t, gj, wj) {
 		t.Errorf("engine result\n got %s\nwant %s", got, wj)
 	}
@@ -317,29 +314,6 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 		t.Fatal(err)
 	}
 	return reflect.DeepEqual(x, y)
-}
-
-// TestMarshalResult pins the JSON layout of `transcribe --format json`
-// (cmd/transcribe/output.go): 3 decimals, words always present, no "-0".
-func TestMarshalResult(t *testing.T) {
-	r := &asr.Result{
-		Text:     "hello <world>",
-		Words:    []asr.Word{{Word: "hello", Start: 0.12000000001, End: 0.4499, Confidence: 0.98765}, {Word: "<world>", Start: 0.5, End: 1.0, Confidence: -0.0000001}},
-		NBest:    []asr.Hypothesis{{Text: "hello <world>", Score: -12.34567, AcousticScore: -10.1, LMScore: -2.2}},
-		Duration: 1.2345, ProcessingTime: 0.0421,
-	}
-	got, err := MarshalResult(r, "a.wav")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"file":"a.wav","text":"hello <world>","words":[{"word":"hello","start":0.12,"end":0.45,"confidence":0.988},{"word":"<world>","start":0.5,"end":1,"confidence":0}],"nbest":[{"text":"hello <world>","score":-12.346,"acoustic_score":-10.1,"lm_score":-2.2}],"duration":1.235,"processing_time":0.042}`
-	if string(got) != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-	got, _ = MarshalResult(&asr.Result{}, "")
-	if want := `{"file":"","text":"","words":[],"duration":0,"processing_time":0}`; string(got) != want {
-		t.Errorf("empty result: got %s, want %s", got, want)
-	}
 }
 
 // FuzzEngine feeds arbitrary bytes as a file: whatever they are, the

@@ -471,7 +471,11 @@ func TestOrderAndOutputs(t *testing.T) {
 		t.Fatalf("%d json lines for %d files", len(lines), len(files))
 	}
 	for k, l := range lines {
-		var rec jsonRecord
+		var rec struct {
+			File     string
+			Duration float64
+			Words    []asr.Word
+		}
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatalf("line %d: %v", k, err)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -37,7 +36,8 @@ func formatResult(o formatOptions, in *input, r *asr.Result) []byte {
 	var b bytes.Buffer
 	switch o.format {
 	case "json":
-		writeJSONRecord(&b, in, r)
+		b.Write(asr.AppendJSON(nil, r, in.id))
+		b.WriteByte('\n')
 	case "srt":
 		for k, c := range makeCues(r.Words, defaultCueOptions) {
 			fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", k+1, timestamp(c.start, ','), timestamp(c.end, ','), strings.Join(c.lines, "\n"))
@@ -80,8 +80,8 @@ func formatResult(o formatOptions, in *input, r *asr.Result) []byte {
 	return b.Bytes()
 }
 
-// ms is a time or score rounded to 3 decimals in JSON (milliseconds for
-// times): finer digits are noise, and they differ between CPUs.
+// ms is a time or score rounded to 3 decimals in JSON, as asr.AppendJSON
+// writes them (milliseconds for times), null when not finite.
 type ms float64
 
 func (x ms) MarshalJSON() ([]byte, error) {
@@ -92,53 +92,9 @@ func (x ms) MarshalJSON() ([]byte, error) {
 	return []byte(fixed3(v)), nil
 }
 
+// fixed3 is v rounded to 3 decimals by asr.Round3, in the shortest form.
 func fixed3(v float64) string {
-	r := math.Round(v*1000) / 1000
-	if r == 0 {
-		r = 0 // no "-0"
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64)
-}
-
-type jsonWord struct {
-	Word       string `json:"word"`
-	Start      ms     `json:"start"`
-	End        ms     `json:"end"`
-	Confidence ms     `json:"confidence"`
-}
-
-type jsonHyp struct {
-	Text          string `json:"text"`
-	Score         ms     `json:"score"`
-	AcousticScore ms     `json:"acoustic_score"`
-	LMScore       ms     `json:"lm_score"`
-}
-
-// jsonRecord is one line of --format json.
-type jsonRecord struct {
-	File           string     `json:"file"`
-	Text           string     `json:"text"`
-	Words          []jsonWord `json:"words"`
-	NBest          []jsonHyp  `json:"nbest,omitempty"`
-	Duration       ms         `json:"duration"`
-	ProcessingTime ms         `json:"processing_time"`
-}
-
-func newJSONRecord(in *input, r *asr.Result) jsonRecord {
-	rec := jsonRecord{File: in.id, Text: r.Text, Words: []jsonWord{}, Duration: ms(r.Duration), ProcessingTime: ms(r.ProcessingTime)}
-	for _, w := range r.Words {
-		rec.Words = append(rec.Words, jsonWord{w.Word, ms(w.Start), ms(w.End), ms(w.Confidence)})
-	}
-	for _, h := range r.NBest {
-		rec.NBest = append(rec.NBest, jsonHyp{h.Text, ms(h.Score), ms(h.AcousticScore), ms(h.LMScore)})
-	}
-	return rec
-}
-
-func writeJSONRecord(b *bytes.Buffer, in *input, r *asr.Result) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(newJSONRecord(in, r)) // cannot fail: plain strings and numbers
+	return strconv.FormatFloat(asr.Round3(v), 'f', -1, 64)
 }
 
 // timestamp formats seconds as HH:MM:SS,mmm (SRT, sep ',') or HH:MM:SS.mmm

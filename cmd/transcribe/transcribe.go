@@ -444,7 +444,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 // defaultJSONNBest is the n-best list length of --format json when --nbest
 // is not given.
-const defaultJSONNBest = 3
+const defaultJSONNBest = asr.JSONNBest
 
 // flagGiven reports whether the flag was set on the command line.
 func flagGiven(fs *flag.FlagSet, name string) bool {
