@@ -114,6 +114,33 @@ func load(b []byte) (*Model, *safetensors.File, error) {
 	if len(enc.Shape) != 2 || enc.Shape[0] != len(fc.Tokens) || enc.Shape[1] != fc.Embed {
 		return nil, nil, &FileError{fmt.Sprintf("encoder.weight has shape %v; the vocabulary has %d tokens and embed is %d", enc.Shape, len(fc.Tokens), fc.Embed)}
 	}
+	// Every tensor the configuration implies must be in the file with its
+	// shape before anything is allocated, so a header cannot ask for more
+	// memory than the file holds.
+	V, E, H := len(fc.Tokens), fc.Embed, fc.Hidden
+	want := map[string][]int{"decoder.bias": {V}}
+	if !fc.Tied {
+		want["decoder.weight"] = []int{V, H}
+	}
+	for l := 0; l < fc.Layers; l++ {
+		in := E
+		if l > 0 {
+			in = H
+		}
+		want[fmt.Sprintf("rnn.weight_ih_l%d", l)] = []int{4 * H, in}
+		want[fmt.Sprintf("rnn.weight_hh_l%d", l)] = []int{4 * H, H}
+		want[fmt.Sprintf("rnn.bias_ih_l%d", l)] = []int{4 * H}
+		want[fmt.Sprintf("rnn.bias_hh_l%d", l)] = []int{4 * H}
+	}
+	for name, shape := range want {
+		info, ok := f.Lookup(name)
+		if !ok {
+			return nil, nil, &FileError{"missing tensor " + name}
+		}
+		if !sameShape(info.Shape, shape) {
+			return nil, nil, &FileError{fmt.Sprintf("tensor %s has shape %v, want %v", name, info.Shape, shape)}
+		}
+	}
 	m := New(Config{Vocab: NewVocab(fc.Level, fc.Tokens), Embed: fc.Embed, Hidden: fc.Hidden, Layers: fc.Layers, Dropout: fc.Dropout, Tied: fc.Tied})
 	for _, t := range m.tensors() {
 		info, ok := f.Lookup(t.Name)
@@ -188,6 +215,11 @@ func Resume(b []byte) (*Trainer, error) {
 		EpochLoss: ts.EpochLoss, EpochTokens: ts.EpochTokens, History: ts.History, BestValid: math.Inf(1)}
 	if ts.BestValid != nil {
 		t.BestValid = *ts.BestValid
+	}
+	for _, name := range []string{"state.h", "state.c"} {
+		if info, ok := f.Lookup(name); !ok || info.Len() != m.Layers*ts.Cfg.Batch*m.Hidden {
+			return nil, &FileError{"missing tensor " + name + " or its size does not match the batch"}
+		}
 	}
 	t.state = m.NewState(ts.Cfg.Batch)
 	for _, s := range []struct {

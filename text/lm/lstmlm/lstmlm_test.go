@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -218,6 +219,11 @@ func FuzzLoad(f *testing.F) {
 	var buf bytes.Buffer
 	m.Save(&buf)
 	f.Add(buf.Bytes())
+	for _, name := range []string{"golden", "golden_tied"} {
+		if b, err := os.ReadFile("../../../testdata/lstmlm/" + name + ".safetensors"); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Load(b)
 		if err == nil {
