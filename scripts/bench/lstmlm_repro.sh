@@ -1,0 +1,53 @@
+#!/bin/sh
+# The two LSTM language-model reproductions, resumable (run again after an
+# interruption: each continues from its checkpoint).
+#
+#   scripts/bench/lstmlm_repro.sh wt2 [--tied]   WikiText-2 word level, PyTorch
+#        word_language_model's configuration (2x200, dropout 0.2, bptt 35,
+#        batch 20, SGD lr 20 /4 on plateau, clip 0.25, 6 epochs); reference
+#        test perplexity 117.61 (110.44 tied).
+#   scripts/bench/lstmlm_repro.sh shakespeare     Tiny Shakespeare characters,
+#        first 90% train / last 10% validation; goal validation loss <= 1.47.
+#
+# Environment: DATA (default ../shared/data/text), RUNS (default ./lmruns),
+# TRANSCRIBE (default: built from ./cmd/transcribe).
+set -e
+DATA=${DATA:-../shared/data/text}
+RUNS=${RUNS:-lmruns}
+T=${TRANSCRIBE:-}
+if [ -z "$T" ]; then
+	T=$(mktemp -d)/transcribe
+	go build -o "$T" ./cmd/transcribe
+fi
+what=$1
+shift || true
+case "$what" in
+wt2)
+	name=wt2
+	case " $* " in *" --tied "*) name=wt2-tied ;; esac
+	dir=$RUNS/$name
+	mkdir -p "$dir"
+	resume=""
+	[ -f "$dir/ckpt.safetensors" ] && resume="--resume $dir/ckpt.safetensors"
+	exec "$T" lm train $resume "$@" --train "$DATA/wikitext-2/train.txt" --valid "$DATA/wikitext-2/valid.txt" \
+		--test "$DATA/wikitext-2/test.txt" --embed 200 --hidden 200 --layers 2 --dropout 0.2 \
+		--bptt 35 --batch 20 --optim sgd --lr 20 --anneal 4 --clip 0.25 --epochs 6 --eval-batch 10 \
+		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 25 --log-every 50
+	;;
+shakespeare)
+	dir=$RUNS/shakespeare
+	mkdir -p "$dir"
+	resume=""
+	[ -f "$dir/ckpt.safetensors" ] && resume="--resume $dir/ckpt.safetensors"
+	# Adam 0.002 for 5 epochs, then 0.001 (pass --lr 0.001 when resuming
+	# after epoch 5): validation 1.4527 nats/char after 8.3 epochs.
+	exec "$T" lm train $resume "$@" --level char --train "$DATA/tinyshakespeare/input.txt" --split 0.1 \
+		--embed 64 --hidden 512 --layers 2 --dropout 0.1 --bptt 100 --batch 64 --optim adam \
+		--lr 0.002 --clip 5 --epochs 10 --eval-batch 16 \
+		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 50 --log-every 20
+	;;
+*)
+	sed -n '2,14p' "$0"
+	exit 2
+	;;
+esac
