@@ -27,24 +27,24 @@ wt2)
 	case " $* " in *" --tied "*) name=wt2-tied ;; esac
 	dir=$RUNS/$name
 	mkdir -p "$dir"
-	resume=""
+	resume="--lr 20"
 	[ -f "$dir/ckpt.safetensors" ] && resume="--resume $dir/ckpt.safetensors"
-	exec "$T" lm train $resume "$@" --train "$DATA/wikitext-2/train.txt" --valid "$DATA/wikitext-2/valid.txt" \
+	exec "$T" lm train $resume --train "$DATA/wikitext-2/train.txt" --valid "$DATA/wikitext-2/valid.txt" \
 		--test "$DATA/wikitext-2/test.txt" --embed 200 --hidden 200 --layers 2 --dropout 0.2 \
-		--bptt 35 --batch 20 --optim sgd --lr 20 --anneal 4 --clip 0.25 --epochs 6 --eval-batch 10 \
-		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 25 --log-every 50
+		--bptt 35 --batch 20 --optim sgd --anneal 4 --clip 0.25 --epochs 6 --eval-batch 10 \
+		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 25 --log-every 50 "$@"
 	;;
 shakespeare)
 	dir=$RUNS/shakespeare
 	mkdir -p "$dir"
-	resume=""
+	resume="--lr 0.002"
 	[ -f "$dir/ckpt.safetensors" ] && resume="--resume $dir/ckpt.safetensors"
 	# Adam 0.002 for 5 epochs, then 0.001 (pass --lr 0.001 when resuming
 	# after epoch 5): validation 1.4527 nats/char after 8.3 epochs.
-	exec "$T" lm train $resume "$@" --level char --train "$DATA/tinyshakespeare/input.txt" --split 0.1 \
+	exec "$T" lm train $resume --level char --train "$DATA/tinyshakespeare/input.txt" --split 0.1 \
 		--embed 64 --hidden 512 --layers 2 --dropout 0.1 --bptt 100 --batch 64 --optim adam \
-		--lr 0.002 --clip 5 --epochs 10 --eval-batch 16 \
-		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 50 --log-every 20
+		--clip 5 --epochs 10 --eval-batch 16 \
+		-o "$dir/best.safetensors" --checkpoint "$dir/ckpt.safetensors" --checkpoint-every 50 --log-every 20 "$@"
 	;;
 *)
 	sed -n '2,14p' "$0"
