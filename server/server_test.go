@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/asrtest"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -127,23 +128,7 @@ func multipartBody(t testing.TB, fields [][2]string, fileField, fileCT string, f
 // depend on the embedded model and run fast. Its transcripts are gibberish,
 // which is all the handler tests need: the same gibberish as the recognizer's.
 var tinyModel = sync.OnceValues(func() (*asr.Model, error) {
-	c := asr.DefaultConfig()
-	c.HiddenSize, c.NumLayers = 8, 1
-	c.Fill()
-	rng := rand.New(rand.NewPCG(7, 9))
-	tensors := map[string][]float32{}
-	for _, s := range asr.TensorSpecs(&c) {
-		n := 1
-		for _, d := range s.Shape {
-			n *= d
-		}
-		t := make([]float32, n)
-		for i := range t {
-			t[i] = float32(rng.NormFloat64() * 0.5)
-		}
-		tensors[s.Name] = t
-	}
-	return asr.NewModel(c, tensors)
+	return asrtest.Model(asrtest.Options{Hidden: 8, Layers: 1, Std: 0.5, Seed: [2]uint64{7, 9}})
 })
 
 // newHandler is New with the tiny model unless cfg says otherwise.

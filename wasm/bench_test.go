@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/asrtest"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -15,20 +16,7 @@ func benchModel(b *testing.B) *asr.Model {
 	if m, err := asr.Default(); err == nil {
 		return m
 	}
-	c := asr.DefaultConfig()
-	ts := map[string][]float32{}
-	for _, s := range asr.TensorSpecs(&c) {
-		n := 1
-		for _, d := range s.Shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(i%7-3) * 0.05
-		}
-		ts[s.Name] = v
-	}
-	m, err := asr.NewModel(c, ts)
+	m, err := asrtest.Model(asrtest.Options{Std: 0.1, Seed: [2]uint64{1, 2}})
 	if err != nil {
 		b.Fatal(err)
 	}

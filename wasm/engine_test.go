@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/asrtest"
 	"github.com/ecoute/ecoute/audio"
 	"github.com/ecoute/ecoute/audio/features"
 )
@@ -20,31 +20,11 @@ import (
 // network: enough to run the whole pipeline.
 func tinyModel(t testing.TB) []byte {
 	t.Helper()
-	c := asr.DefaultConfig()
-	c.HiddenSize, c.NumLayers = 16, 1
-	c.Fill()
-	rng := rand.New(rand.NewPCG(8, 1))
-	ts := map[string][]float32{}
-	for _, s := range asr.TensorSpecs(&c) {
-		n := 1
-		for _, d := range s.Shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * 0.3)
-		}
-		ts[s.Name] = v
-	}
-	m, err := asr.NewModel(c, ts)
+	b, err := asrtest.ModelFile(asrtest.Options{Hidden: 16, Layers: 1, Std: 0.3, Seed: [2]uint64{8, 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := m.Save(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return b
 }
 
 // chirp is a deterministic test signal: a rising tone with a slow envelope.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/asrtest"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -52,23 +52,7 @@ func TestServe(t *testing.T) {
 	}
 	// A small seeded random model saved to a file exercises --model; its
 	// transcripts are gibberish, the same gibberish as the recognizer's.
-	c := asr.DefaultConfig()
-	c.HiddenSize, c.NumLayers = 8, 1
-	c.Fill()
-	rng := rand.New(rand.NewPCG(3, 4))
-	tensors := map[string][]float32{}
-	for _, s := range asr.TensorSpecs(&c) {
-		n := 1
-		for _, d := range s.Shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * 0.5)
-		}
-		tensors[s.Name] = v
-	}
-	tiny, err := asr.NewModel(c, tensors)
+	tiny, err := asrtest.Model(asrtest.Options{Hidden: 8, Layers: 1, Std: 0.5, Seed: [2]uint64{3, 4}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 
-	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/asrtest"
 )
 
 func main() {
@@ -25,30 +24,9 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	c := asr.DefaultConfig()
-	if *hidden > 0 {
-		c.HiddenSize = *hidden
-	}
-	if *layers > 0 {
-		c.NumLayers = *layers
-	}
-	c.Fill()
-	c.Provenance.Notes = "random weights for load tests; not a trained model"
-	rng := rand.New(rand.NewPCG(*seed, 0x6563))
-	tensors := map[string][]float32{}
-	for _, s := range asr.TensorSpecs(&c) {
-		n := 1
-		for _, d := range s.Shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * 0.1)
-		}
-		tensors[s.Name] = v
-	}
-	m, err := asr.NewModel(c, tensors)
+	m, err := asrtest.Model(asrtest.Options{Hidden: *hidden, Layers: *layers, Std: 0.1, Seed: [2]uint64{*seed, 0x6563}})
 	if err == nil {
+		m.Config.Provenance.Notes = "random weights for load tests; not a trained model"
 		err = m.SaveFile(*out)
 	}
 	if err != nil {
