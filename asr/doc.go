@@ -30,6 +30,10 @@
 // al. 2015 (speed perturbation); Hannun et al. 2014 (prefix beam search with
 // an LM); Kaldi for the feature pipeline.
 //
+// AppendJSON writes a Result in the layout of `transcribe --format json`; the
+// CLI, the WebAssembly engine and the HTTP server all answer through it.
+// Package asrtest builds seeded random models for tests.
+//
 // Errors: a corrupt, truncated or wrong-version model file gives a
 // *ModelError saying what is wrong; undecodable audio gives the audio
 // package's errors. Nothing here panics on bad data; misuse (a nil model)
