@@ -1,9 +1,13 @@
+//go:build !js && !wasip1
+
 // Command asrbench measures recognition speed (real-time factor) and memory
 // on long audio: it repeats a clip with pauses until the audio is -minutes
 // long, transcribes it once, and prints the RTF, the chunk count, the last
 // word times and the peak resident memory.
 //
 //	GOMAXPROCS=1 go run ./asr/internal/asrbench -clip testdata/asr/weather.wav -minutes 60
+//
+// It reads the process's peak memory with getrusage, so it builds natively only.
 package main
 
 import (
