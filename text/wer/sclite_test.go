@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -115,6 +116,9 @@ func TestScliteGolden(t *testing.T) {
 }
 
 func findSclite() string {
+	if runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		return "" // no subprocesses under WebAssembly
+	}
 	if p := os.Getenv("SCLITE"); p != "" {
 		return p
 	}
