@@ -50,5 +50,5 @@ type Options struct {
 // DefaultOptions returns beam search of width 16 with the model's LM when it
 // has one, and word timestamps.
 func DefaultOptions() Options {
-	return Options{Beam: 16, UseLM: true, Alpha: 0.5, Beta: 1.0, Timestamps: true, VAD: DefaultVADOptions()}
+	return Options{Beam: 16, UseLM: true, Alpha: 0.5, Beta: 3.0, Timestamps: true, VAD: DefaultVADOptions()}
 }
