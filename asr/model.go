@@ -7,19 +7,33 @@ import (
 	"io"
 	"math"
 	"os"
+	"sync"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
+	"github.com/ecoute/ecoute/lstm"
 )
 
-// A Model is an acoustic model: its Config and its weights, held as named
-// float32 tensors in PyTorch's layout. Tensors loaded from a file alias the
-// file's bytes where the platform allows (see Load). A Model is read-only
-// once built and safe for concurrent use.
+// A Model is an acoustic model: its Config and its network, an lstm.Model
+// whose flat parameter buffer holds the weights in PyTorch's layout.
+// Weights loaded from an F32 file alias the file's bytes where the platform
+// allows (see Load). A Model is read-only once built and safe for
+// concurrent use.
 type Model struct {
-	Config  Config
-	tensors map[string][]float32
+	Config Config
+	net    *lstm.Model
+	ws     *sync.Pool // of *lstm.Workspace, one per concurrent LogProbsOf
 	// LM is an optional word n-gram language model fused during beam search.
 	LM *LanguageModel
+}
+
+// netConfig is the lstm configuration of the network of c.
+func netConfig(c *Config) lstm.Config {
+	return lstm.Config{Input: c.InputSize, Hidden: c.HiddenSize, Layers: c.NumLayers,
+		Bidirectional: c.Bidirectional, Output: c.OutputSize}
+}
+
+func newModel(c Config, net *lstm.Model) *Model {
+	return &Model{Config: c, net: net, ws: &sync.Pool{New: func() any { return lstm.NewWorkspace(0) }}}
 }
 
 // TensorSpec is the name and shape of one model tensor.
@@ -64,13 +78,14 @@ func numel(shape []int) int {
 }
 
 // NewModel returns a model with config c and the given tensors (by PyTorch
-// name; see TensorSpecs). The slices are used, not copied. It returns a
-// *ModelError if c is invalid or a tensor is missing or has the wrong size.
+// name; see TensorSpecs), copied into the network's parameter buffer. It
+// returns a *ModelError if c is invalid or a tensor is missing or has the
+// wrong size.
 func NewModel(c Config, tensors map[string][]float32) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{Config: c, tensors: map[string][]float32{}}
+	net := lstm.New(netConfig(&c))
 	for _, s := range TensorSpecs(&c) {
 		t, ok := tensors[s.Name]
 		if !ok {
@@ -79,22 +94,31 @@ func NewModel(c Config, tensors map[string][]float32) (*Model, error) {
 		if len(t) != numel(s.Shape) {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("has %d values, want %v = %d", len(t), s.Shape, numel(s.Shape))}
 		}
-		m.tensors[s.Name] = t
+		copy(net.Params.Tensor(s.Name).W(), t)
 	}
-	return m, nil
+	return newModel(c, net), nil
 }
 
 // Tensor returns the named tensor (row-major, PyTorch layout), or nil. The
-// slice may alias the model file: do not modify it.
-func (m *Model) Tensor(name string) []float32 { return m.tensors[name] }
+// slice is a view of the network's parameters, which may alias the model
+// file: do not modify it.
+func (m *Model) Tensor(name string) []float32 {
+	t := m.net.Params.Tensor(name)
+	if t == nil {
+		return nil
+	}
+	return t.W()
+}
 
 // NumParams returns the number of weights.
 func (m *Model) NumParams() int { return m.Config.NumParams() }
 
-// Load parses a model file held in data. Only the header is parsed; F32
-// tensors alias data on little-endian platforms when aligned (files written
-// by Save always are), so data must not be modified while the model is in
-// use. Errors are *ModelError values that say what is wrong: a truncated
+// Load parses a model file held in data. Only the header is parsed; when
+// the network's tensors are F32, back to back in TensorSpecs order and
+// aligned (files written by Save always are) on a little-endian platform,
+// the weights alias data (see lstm.Model.LoadBytes), so data must not be
+// modified while the model is in use; other dtypes (F16 from SaveHalf) are
+// converted once into one float32 buffer. Errors are *ModelError values that say what is wrong: a truncated
 // file, a header that is not safetensors, a missing or unreadable config, a
 // format version this build does not read, a missing or misshapen tensor.
 func Load(data []byte) (*Model, error) {
@@ -117,8 +141,9 @@ func Load(data []byte) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	tensors := map[string][]float32{}
+	specs := map[string]bool{}
 	for _, s := range TensorSpecs(&c) {
+		specs[s.Name] = true
 		info, ok := f.Lookup(s.Name)
 		if !ok {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: "missing"}
@@ -126,16 +151,24 @@ func Load(data []byte) (*Model, error) {
 		if !sameShape(info.Shape, s.Shape) {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("shape %v, want %v", info.Shape, s.Shape)}
 		}
-		t, err := f.Float32(s.Name)
-		if err != nil {
-			return nil, &ModelError{What: "tensor " + s.Name, Msg: err.Error()}
+	}
+	// Other tensors (the LM, a checkpoint's optimizer state) are not the
+	// network's.
+	var extra []string
+	for _, info := range f.Tensors {
+		if !specs[info.Name] {
+			extra = append(extra, info.Name)
 		}
-		tensors[s.Name] = t
 	}
-	m, err := NewModel(c, tensors)
+	net, _, err := lstm.NewFromBytes(netConfig(&c), data, extra...)
 	if err != nil {
-		return nil, err
+		var pe *lstm.ParamError
+		if errors.As(err, &pe) {
+			return nil, &ModelError{What: "tensor " + pe.Tensor, Msg: pe.Msg}
+		}
+		return nil, &ModelError{What: "tensors", Msg: err.Error()}
 	}
+	m := newModel(c, net)
 	if lm, ok := f.Lookup(lmTensor); ok {
 		b, err := f.Bytes(lmTensor)
 		if err == nil && lm.DType != safetensors.U8 {
@@ -192,9 +225,9 @@ func (m *Model) save(w io.Writer, half bool) error {
 	}
 	var ts []safetensors.Tensor
 	for _, s := range TensorSpecs(&m.Config) {
-		t := safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]}
+		t := safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.Tensor(s.Name)}
 		if half {
-			t = safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.F16, Raw: toF16(m.tensors[s.Name])}
+			t = safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.F16, Raw: toF16(m.Tensor(s.Name))}
 		}
 		ts = append(ts, t)
 	}

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -697,7 +696,7 @@ func (t *trainer) model() *Model {
 	}
 	ts := map[string][]float32{}
 	for _, s := range TensorSpecs(&c) {
-		ts[s.Name] = slices.Clone(t.net.Params.Tensor(s.Name).W())
+		ts[s.Name] = t.net.Params.Tensor(s.Name).W() // NewModel copies
 	}
 	m, err := NewModel(c, ts)
 	if err != nil {
@@ -719,7 +718,7 @@ func (t *trainer) saveCheckpoint() error {
 	st, _ := json.Marshal(&t.st)
 	var ts []safetensors.Tensor
 	for _, s := range TensorSpecs(&m.Config) {
-		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.tensors[s.Name]})
+		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.Tensor(s.Name)})
 	}
 	n := t.net.Params.Len()
 	ts = append(ts,
