@@ -119,7 +119,7 @@ type trainer struct {
 	fe      *FrontEndComputer
 	net     *lstm.Model
 	ws      *lstm.Workspace
-	adam    *adamState
+	adam    *lstm.Adam
 	utts    []trainUtt
 	dev     []trainUtt
 	aug     *audio.Augmenter
@@ -172,7 +172,7 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	t.net.Threads = o.Threads
 	t.net.Init(o.Seed, lstm.InitOptions{ForgetBias: o.ForgetBias})
 	t.ws = lstm.NewWorkspace(o.Seed)
-	t.adam = newAdamState(t.net.Params.Len())
+	t.adam = lstm.NewAdam()
 	t.st.OptionsID = optionsID(o)
 	if o.Init != "" && !resume {
 		m, err := LoadFile(o.Init)
@@ -614,7 +614,7 @@ func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
 	}
-	t.adam.step(t.net.Params.Data, g, lr)
+	t.adam.Step(t.net.Params.Data, g, lr)
 	return sum / float64(good), frames, true, ""
 }
 
@@ -721,9 +721,15 @@ func (t *trainer) saveCheckpoint() error {
 		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.Tensor(s.Name)})
 	}
 	n := t.net.Params.Len()
+	// The step count is in the TrainState; before the first step the
+	// moments are zero.
+	am, av, _ := t.adam.State()
+	if am == nil {
+		am, av = make([]float32, n), make([]float32, n)
+	}
 	ts = append(ts,
-		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: t.adam.m},
-		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: t.adam.v})
+		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: am},
+		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: av})
 	var buf bytes.Buffer
 	if err := safetensors.Write(&buf, ts, map[string]string{MetadataKey: string(cfg), ckptStateKey: string(st)}); err != nil {
 		return err
@@ -765,45 +771,18 @@ func (t *trainer) loadCheckpoint() error {
 		}
 		copy(t.net.Params.Tensor(s.Name).W(), w)
 	}
-	for name, dst := range map[string][]float32{"adam.m": t.adam.m, "adam.v": t.adam.v} {
+	var moments [2][]float32
+	for i, name := range []string{"adam.m", "adam.v"} {
 		v, err := f.Float32(name)
-		if err != nil || len(v) != len(dst) {
+		if err != nil || len(v) != t.net.Params.Len() {
 			return fmt.Errorf("asr: resume %s: optimizer state %s missing or wrong size", t.o.Checkpoint, name)
 		}
-		copy(dst, v)
+		moments[i] = v
 	}
-	t.adam.t = st.Step - st.Skipped
+	// Skipped batches took no optimizer step.
+	t.adam.SetState(moments[0], moments[1], st.Step-st.Skipped)
 	t.st = st
 	t.startStep = st.Step
 	t.logf("resumed from %s at step %d (epoch %d, batch %d)", t.o.Checkpoint, st.Step, st.Epoch+1, st.Batch)
 	return nil
-}
-
-// adamState is Adam (Kingma & Ba 2015, as torch.optim.Adam with default
-// betas and eps) with its moments exposed for checkpoints.
-type adamState struct {
-	m, v []float32
-	t    int
-}
-
-func newAdamState(n int) *adamState {
-	return &adamState{m: make([]float32, n), v: make([]float32, n)}
-}
-
-// m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
-// p -= lr (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
-func (a *adamState) step(p, g []float32, lr float32) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	a.t++
-	bc1 := 1 - math.Pow(b1, float64(a.t))
-	bc2 := 1 - math.Pow(b2, float64(a.t))
-	stepSize := float32(float64(lr) / bc1)
-	sq2 := float32(math.Sqrt(bc2))
-	for i := range p {
-		gi := g[i]
-		m := b1*a.m[i] + (1-b1)*gi
-		v := b2*a.v[i] + (1-b2)*gi*gi
-		a.m[i], a.v[i] = m, v
-		p[i] -= stepSize * m / (float32(math.Sqrt(float64(v)))/sq2 + eps)
-	}
 }

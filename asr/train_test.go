@@ -246,8 +246,8 @@ func TestTrainSkipsNaNBatch(t *testing.T) {
 			t.Fatalf("weight %d changed from %v to %v", i, before[i], v)
 		}
 	}
-	if tr.adam.t != 0 {
-		t.Errorf("optimizer stepped %d times", tr.adam.t)
+	if n := tr.adam.Steps(); n != 0 {
+		t.Errorf("optimizer stepped %d times", n)
 	}
 	// A clean batch trains.
 	p = tr.prepare(0, []int{0, 1}, false)

@@ -28,6 +28,9 @@
 //	lstm.ClipGlobalNorm(m.Params.Grad, 5)
 //	opt.Step(m.Params.Data, m.Params.Grad, sched.LR(step))  // opt := lstm.NewAdam()
 //
+// A checkpoint keeps opt.State() (Adam's moments and step count) beside
+// Params.Data; opt.SetState resumes it exactly.
+//
 // Inference is m.Forward(ws, b, false); LogSoftmax turns logits into
 // log-probabilities (LogSoftmaxBackward is its gradient). Frames(out, ...)
 // cuts one sequence out of a batched output.

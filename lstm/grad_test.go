@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/ecoute/ecoute/internal/kernel"
@@ -353,6 +354,41 @@ func TestOptimizers(t *testing.T) {
 	a.Step(p, g, 0.1)
 	if math.Abs(float64(p[0]-0.9)) > 1e-6 || math.Abs(float64(p[1]-1.1)) > 1e-6 {
 		t.Errorf("first Adam step: %v, want [0.9 1.1]", p)
+	}
+}
+
+// TestAdamState checks that an Adam restored with SetState from another's
+// State continues bit for bit as the original does.
+func TestAdamState(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 0))
+	grad := func(p []float32) []float32 {
+		g := make([]float32, len(p))
+		for i := range p {
+			g[i] = 2*(p[i]-float32(i)) + float32(r.NormFloat64())
+		}
+		return g
+	}
+	for _, mk := range []func() *Adam{NewAdam, NewAdamW} {
+		a := mk()
+		p := []float32{0, 10, -5, 1}
+		for range 7 {
+			a.Step(p, grad(p), 0.05)
+		}
+		m, v, n := a.State()
+		if n != 7 || len(m) != len(p) || len(v) != len(p) {
+			t.Fatalf("State: %d and %d moments at step %d, want %d at 7", len(m), len(v), n, len(p))
+		}
+		b := mk()
+		b.SetState(m, v, n)
+		q := slices.Clone(p)
+		for range 5 {
+			g := grad(p)
+			a.Step(p, g, 0.05)
+			b.Step(q, g, 0.05)
+		}
+		if !slices.Equal(p, q) || b.Steps() != 12 {
+			t.Errorf("%+v: resumed %v at step %d, uninterrupted %v at 12", a, q, b.Steps(), p)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package lstm
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Optimizer updates parameters in place from their gradients.
@@ -82,6 +83,23 @@ func NewAdamW() *Adam {
 
 // Steps returns the number of steps taken.
 func (o *Adam) Steps() int { return o.t }
+
+// State returns the optimizer's state for a checkpoint: the first and
+// second moment estimates m and v (one per parameter; nil before the first
+// Step) and the number of steps taken t. The slices are the optimizer's
+// own; copy them to keep them past the next Step.
+func (o *Adam) State() (m, v []float32, t int) { return o.m, o.v, o.t }
+
+// SetState restores a state returned by State (resuming from a
+// checkpoint): later Steps continue exactly as the optimizer that saved it
+// would. m and v are copied. It panics if m and v differ in length or t is
+// negative.
+func (o *Adam) SetState(m, v []float32, t int) {
+	if len(m) != len(v) || t < 0 {
+		panic(fmt.Sprintf("lstm: Adam state with %d and %d moments at step %d", len(m), len(v), t))
+	}
+	o.m, o.v, o.t = slices.Clone(m), slices.Clone(v), t
+}
 
 // Step implements Optimizer.
 func (o *Adam) Step(p, g []float32, lr float32) {
