@@ -252,3 +252,53 @@ func TestBeamBadInput(t *testing.T) {
 		t.Error("vocab size mismatch: no error")
 	}
 }
+
+// TestBeamRepeatAcrossBlank decodes one-hot frames "a a _ _ b b _ ␣ a"
+// (vocabulary blank, space, a, b): the only path with non-zero probability
+// is the labelling "ab a", which the beam must return for every beam width
+// and with soft as well as exact one-hot frames.
+func TestBeamRepeatAcrossBlank(t *testing.T) {
+	vocab := []string{"", " ", "a", "b"}
+	frames := []int{2, 2, 0, 0, 3, 3, 0, 1, 2}
+	for _, p := range []float64{1, 0.97, 0.6} {
+		lp := make([][]float32, len(frames))
+		for i, k := range frames {
+			lp[i] = make([]float32, len(vocab))
+			for j := range lp[i] {
+				q := (1 - p) / float64(len(vocab)-1)
+				if j == k {
+					q = p
+				}
+				lp[i][j] = float32(math.Log(q))
+			}
+		}
+		for _, o := range []BeamOptions{{Beam: 1}, {Beam: 2}, {Beam: 4}, {Beam: 16}, {Beam: 16, NBest: 4},
+			{Beam: 16, TopK: 2, PruneProb: 1e-4}, {Beam: 3, TopK: 1}, {Beam: 16, BeamThreshold: 5}} {
+			o.Blank, o.Space, o.Vocab = 0, 1, vocab
+			hs, err := BeamSearch(lp, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hs[0].Text; got != "ab a" {
+				t.Errorf("p=%v %+v: %q, want %q (tokens %+v)", p, o, got, "ab a", hs[0].Tokens)
+			}
+			// Tokens and word spans: a [0,2) b [4,6) ␣ [7,8) a [8,9).
+			want := []Token{{ID: 2, Start: 0, End: 2}, {ID: 3, Start: 4, End: 6}, {ID: 1, Start: 7, End: 8}, {ID: 2, Start: 8, End: 9}}
+			toks := hs[0].Tokens
+			if len(toks) != len(want) {
+				t.Fatalf("p=%v %+v: tokens %+v, want %+v", p, o, toks, want)
+			}
+			for i := range want {
+				if toks[i].ID != want[i].ID || toks[i].Start != want[i].Start || toks[i].End != want[i].End {
+					t.Errorf("p=%v %+v: token %d %+v, want %+v", p, o, i, toks[i], want[i])
+				}
+			}
+			if w := hs[0].Words; len(w) != 2 || w[0].Text != "ab" || w[0].Start != 0 || w[0].End != 6 || w[1].Text != "a" || w[1].Start != 8 || w[1].End != 9 {
+				t.Errorf("p=%v %+v: words %+v", p, o, w)
+			}
+			if g := Labels(Greedy(lp, 0)); !slices.Equal(g, []int{2, 3, 1, 2}) {
+				t.Errorf("p=%v greedy: %v", p, g)
+			}
+		}
+	}
+}
