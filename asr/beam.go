@@ -1,25 +1,35 @@
 package asr
 
 import (
-	"math"
 	"strings"
 	"sync"
+
+	"github.com/ecoute/ecoute/ctc"
 )
 
 // beamState is the recognizer's beam search setup, built on first use.
 type beamState struct {
 	once sync.Once
-	dec  *prefixBeam
+	dec  *ctc.Decoder
+	hot  []ctc.Hotword
 	err  error
 }
 
-func (r *Recognizer) decoder() (*prefixBeam, error) {
+// decoder returns the recognizer's ctc prefix beam search decoder (Hannun
+// et al. 2014) with the model's word LM fused (weight Alpha on its natural
+// log, bonus Beta per word) when asked, and its hotwords (lower-cased, as
+// the vocabulary is). Per frame only the 10 most probable labels of
+// probability at least 1e-4 extend hypotheses: rarer ones rarely matter and
+// cost time.
+func (r *Recognizer) decoder() (*ctc.Decoder, []ctc.Hotword, error) {
 	r.beam.once.Do(func() {
-		d := &prefixBeam{
-			blank: r.vocab.blank, space: r.vocab.space, vocab: r.vocab.pieces,
-			beam: r.o.Beam, topK: 10,
-			// Labels under 1e-4 rarely matter and cost time.
-			prune: math.Log(1e-4),
+		o := ctc.BeamOptions{
+			Blank: r.vocab.blank, Space: r.vocab.space, Vocab: r.vocab.pieces,
+			Beam: r.o.Beam, NBest: max(1, r.o.NBest),
+			TopK: 10, PruneProb: 1e-4,
+		}
+		if r.vocab.space < 0 {
+			o.Space = o.Blank // no separator: the output is one word
 		}
 		if r.o.UseLM && r.m.LM != nil {
 			lmod, err := r.m.LM.Model()
@@ -27,35 +37,37 @@ func (r *Recognizer) decoder() (*prefixBeam, error) {
 				r.beam.err = err
 				return
 			}
-			d.lm, d.alpha, d.beta = lmod, r.o.Alpha, r.o.Beta
+			o.LM, o.Alpha, o.Beta = lmod, r.o.Alpha, r.o.Beta
 		}
-		if len(r.o.Hotwords) > 0 {
-			d.hot = map[string]float64{}
-			for _, h := range r.o.Hotwords {
-				d.hot[strings.ToLower(h.Word)] = h.Boost
-			}
+		r.beam.dec, r.beam.err = ctc.NewDecoder(o)
+		for _, h := range r.o.Hotwords {
+			r.beam.hot = append(r.beam.hot, ctc.Hotword{Word: strings.ToLower(h.Word), Boost: h.Boost})
 		}
-		r.beam.dec = d
 	})
-	return r.beam.dec, r.beam.err
+	return r.beam.dec, r.beam.hot, r.beam.err
 }
 
-// beamDecode runs prefix beam search (with the LM when asked and the model
-// has one). ok is false if the LM could not be parsed; the caller then
-// decodes greedily.
+// beamDecode runs the prefix beam search (with the LM when asked and the
+// model has one). Words and their times come from the best hypothesis's
+// tokens (each label's frames on its most probable path). ok is false if
+// the LM could not be parsed or the decoder rejected its input; the caller
+// then decodes greedily.
 func (r *Recognizer) beamDecode(lp [][]float32) ([]Word, []Hypothesis, bool) {
-	dec, err := r.decoder()
+	dec, hot, err := r.decoder()
 	if err != nil {
 		return nil, nil, false
 	}
-	res := dec.decode(lp, max(1, r.o.NBest))
+	res, err := dec.Decode(lp, hot)
+	if err != nil {
+		return nil, nil, false
+	}
 	if len(res) == 0 {
 		return nil, nil, true
 	}
-	words := r.wordsFromTokens(align(lp, res[0].labels, r.vocab.blank))
+	words := r.wordsFromTokens(res[0].Tokens)
 	var hyps []Hypothesis
 	for _, h := range res {
-		hyps = append(hyps, Hypothesis{Text: r.vocab.decode(h.labels), Score: h.score, AcousticScore: h.acoustic, LMScore: h.lmLog10})
+		hyps = append(hyps, Hypothesis{Text: r.vocab.decode(ctc.Labels(h.Tokens)), Score: h.Score, AcousticScore: h.Acoustic, LMScore: h.LMLog10})
 	}
 	return words, hyps, true
 }

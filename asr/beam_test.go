@@ -1,0 +1,58 @@
+package asr
+
+import (
+	"math"
+	"testing"
+)
+
+// TestBeamHotwordAndTimes runs the recognizer's beam search (ctc's decoder
+// with the recognizer's options) on hand-made log-probabilities: one
+// ambiguous letter, b slightly more likely than a, then a space and a
+// sure "a". A hotword "A" (matched lower-cased) flips the first word; word
+// times are the frames of the word's labels.
+func TestBeamHotwordAndTimes(t *testing.T) {
+	m := randomModel(t, smallConfig(), 5)
+	v := newCharVocab(m.Config.Tokenizer)
+	a, b, sp, blank := v.index['a'], v.index['b'], v.space, v.blank
+	V := m.Config.OutputSize
+	row := func(p map[int]float64) []float32 {
+		r := make([]float32, V)
+		rest := 1.0
+		for _, q := range p {
+			rest -= q
+		}
+		for k := range r {
+			q, ok := p[k]
+			if !ok {
+				q = rest / float64(V-len(p))
+			}
+			r[k] = float32(math.Log(q))
+		}
+		return r
+	}
+	lp := [][]float32{
+		row(map[int]float64{blank: 0.9}),
+		row(map[int]float64{blank: 0.1, a: 0.40, b: 0.48}),
+		row(map[int]float64{blank: 0.9}),
+		row(map[int]float64{sp: 0.95}),
+		row(map[int]float64{a: 0.95}),
+		row(map[int]float64{a: 0.95}),
+	}
+	fs := m.Config.FrontEnd.FrameSeconds()
+	for _, tc := range []struct {
+		hot  []Hotword
+		want string
+	}{{nil, "b"}, {[]Hotword{{Word: "A", Boost: 1}}, "a"}} {
+		r := NewRecognizer(m, Options{Beam: 8, NBest: 3, Hotwords: tc.hot})
+		words, hyps := r.decode(lp)
+		if len(words) != 2 || words[0].Word != tc.want || words[1].Word != "a" {
+			t.Fatalf("hotwords %v: words %+v, want %q then \"a\"", tc.hot, words, tc.want)
+		}
+		if words[0].Start != 1*fs || words[0].End != 2*fs || words[1].Start != 4*fs || words[1].End != 6*fs {
+			t.Errorf("hotwords %v: word times %+v, want [1,2) and [4,6) frames of %v s", tc.hot, words, fs)
+		}
+		if len(hyps) != 3 || hyps[0].Text != tc.want+" a" || hyps[0].Score < hyps[1].Score {
+			t.Errorf("hotwords %v: n-best %+v, want 3 best first starting with %q", tc.hot, hyps, tc.want+" a")
+		}
+	}
+}
