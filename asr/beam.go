@@ -38,6 +38,9 @@ func (r *Recognizer) decoder() (*ctc.Decoder, []ctc.Hotword, error) {
 				return
 			}
 			o.LM, o.Alpha, o.Beta = lmod, r.o.Alpha, r.o.Beta
+			if r.o.Lexicon {
+				o.Lexicon = lexicon(lmod.Vocab())
+			}
 		}
 		r.beam.dec, r.beam.err = ctc.NewDecoder(o)
 		for _, h := range r.o.Hotwords {
@@ -70,4 +73,17 @@ func (r *Recognizer) beamDecode(lp [][]float32) ([]Word, []Hypothesis, bool) {
 		hyps = append(hyps, Hypothesis{Text: r.vocab.decode(ctc.Labels(h.Tokens)), Score: h.Score, AcousticScore: h.Acoustic, LMScore: h.LMLog10})
 	}
 	return words, hyps, true
+}
+
+// lexicon returns the LM's words that can be spelled as a lexicon entry:
+// everything but the sentence markers and the unknown word.
+func lexicon(vocab []string) []string {
+	words := make([]string, 0, len(vocab))
+	for _, w := range vocab {
+		if w == "" || w[0] == '<' {
+			continue
+		}
+		words = append(words, w)
+	}
+	return words
 }

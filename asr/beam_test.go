@@ -2,7 +2,10 @@ package asr
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/ecoute/ecoute/text/lm"
 )
 
 // TestBeamHotwordAndTimes runs the recognizer's beam search (ctc's decoder
@@ -53,6 +56,54 @@ func TestBeamHotwordAndTimes(t *testing.T) {
 		}
 		if len(hyps) != 3 || hyps[0].Text != tc.want+" a" || hyps[0].Score < hyps[1].Score {
 			t.Errorf("hotwords %v: n-best %+v, want 3 best first starting with %q", tc.hot, hyps, tc.want+" a")
+		}
+	}
+}
+
+// TestBeamLexicon: the acoustic evidence spells "ab" (not a word of the LM)
+// with "aa" a close second; with Lexicon the recognizer may only spell the
+// LM's words, so it says "aa", and without it "ab".
+func TestBeamLexicon(t *testing.T) {
+	m := randomModel(t, smallConfig(), 5)
+	lmod, err := lm.Build(strings.NewReader("aa b\nb aa\naa\n"), lm.BuildOptions{Order: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.LM, err = NewLanguageModel(lmod); err != nil {
+		t.Fatal(err)
+	}
+	v := newCharVocab(m.Config.Tokenizer)
+	a, b, blank := v.index['a'], v.index['b'], v.blank
+	V := m.Config.OutputSize
+	row := func(p map[int]float64) []float32 {
+		r := make([]float32, V)
+		rest := 1.0
+		for _, q := range p {
+			rest -= q
+		}
+		for k := range r {
+			q, ok := p[k]
+			if !ok {
+				q = rest / float64(V-len(p))
+			}
+			r[k] = float32(math.Log(q))
+		}
+		return r
+	}
+	lp := [][]float32{
+		row(map[int]float64{a: 0.95}),
+		row(map[int]float64{blank: 0.95}),
+		row(map[int]float64{b: 0.5, a: 0.45}),
+	}
+	for _, tc := range []struct {
+		lexicon bool
+		want    string
+	}{{false, "ab"}, {true, "aa"}} {
+		// Alpha 0 leaves the choice to the acoustics and the lexicon alone.
+		r := NewRecognizer(m, Options{Beam: 8, NBest: 1, UseLM: true, Lexicon: tc.lexicon})
+		words, _ := r.decode(lp)
+		if len(words) != 1 || words[0].Word != tc.want {
+			t.Errorf("lexicon %v: words %+v, want %q", tc.lexicon, words, tc.want)
 		}
 	}
 }

@@ -39,6 +39,7 @@ type Hotword struct {
 type Options struct {
 	Beam       int       // prefix beam width; 0 or 1 decodes greedily
 	UseLM      bool      // fuse the model's word n-gram LM (beam search only)
+	Lexicon    bool      // with UseLM: only words of the LM's vocabulary (and hotwords)
 	Alpha      float64   // LM weight
 	Beta       float64   // word insertion bonus
 	Hotwords   []Hotword // boosted words (beam search only)

@@ -59,6 +59,7 @@ type decodeFlags struct {
 	model    string
 	lm       string
 	noLM     bool
+	lexicon  bool
 	beam     int
 	alpha    float64
 	beta     float64
@@ -75,6 +76,7 @@ func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.model, "model", "", "model file (default: the embedded English model)")
 	fs.StringVar(&d.lm, "lm", "", "word n-gram LM in ARPA format, replacing the model's own")
 	fs.BoolVar(&d.noLM, "no-lm", false, "decode without a language model")
+	fs.BoolVar(&d.lexicon, "lexicon", o.Lexicon, "spell only words the LM knows (and hotwords); --lexicon=false allows any spelling")
 	fs.IntVar(&d.beam, "beam", o.Beam, "beam width; 1 decodes greedily (fastest, no LM)")
 	fs.Float64Var(&d.alpha, "alpha", o.Alpha, "LM weight")
 	fs.Float64Var(&d.beta, "beta", o.Beta, "word insertion bonus")
@@ -171,6 +173,7 @@ func (d *decodeFlags) options() asr.Options {
 	o := asr.DefaultOptions()
 	o.Beam = d.beam
 	o.UseLM = !d.noLM
+	o.Lexicon = d.lexicon
 	o.Alpha, o.Beta = d.alpha, d.beta
 	o.Hotwords = d.hotwords
 	o.Timestamps = true
