@@ -49,7 +49,9 @@ type Options struct {
 }
 
 // DefaultOptions returns beam search of width 16 with the model's LM when it
-// has one, and word timestamps.
+// has one, restricted to the LM's words, and word timestamps. Alpha, Beta and
+// Lexicon were chosen on speechocean762-dev with the default model (see
+// asr/default/README.md).
 func DefaultOptions() Options {
-	return Options{Beam: 16, UseLM: true, Alpha: 0.5, Beta: 3.0, Timestamps: true, VAD: DefaultVADOptions()}
+	return Options{Beam: 16, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, Timestamps: true, VAD: DefaultVADOptions()}
 }

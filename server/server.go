@@ -448,6 +448,8 @@ func (h *Handler) applyOptions(q url.Values, o *asr.Options) error {
 			o.NBest, err = intIn(name, last, 0, h.cfg.MaxNBest)
 		case "lm":
 			o.UseLM, err = boolean(name, last)
+		case "lexicon":
+			o.Lexicon, err = boolean(name, last)
 		case "timestamps":
 			o.Timestamps, err = boolean(name, last)
 		case "alpha":

@@ -362,6 +362,7 @@ func TestOptions(t *testing.T) {
 		{"beam=4&nbest=3", func(o *asr.Options) { o.Beam, o.NBest = 4, 3 }},
 		{"lm=true&alpha=0.5&beta=1.5", func(o *asr.Options) { o.UseLM, o.Alpha, o.Beta = true, 0.5, 1.5 }},
 		{"lm=0", func(o *asr.Options) { o.UseLM = false }},
+		{"lexicon=false", func(o *asr.Options) { o.Lexicon = false }},
 		{"timestamps", func(o *asr.Options) { o.Timestamps = true }},
 		{"timestamps=1", func(o *asr.Options) { o.Timestamps = true }},
 		{"hotword=ecoute&hotword=paris:2.5", func(o *asr.Options) {

@@ -109,6 +109,7 @@ func describeModel(m *asr.Model, source string, bytes int, since time.Time) Mode
 type Options struct {
 	Beam       *int     `json:"beam,omitempty"`       // beam width; 1 is greedy decoding (--beam)
 	LM         *bool    `json:"lm,omitempty"`         // language-model fusion on or off (--lm)
+	Lexicon    *bool    `json:"lexicon,omitempty"`    // only words the LM knows (--lexicon)
 	Alpha      *float64 `json:"alpha,omitempty"`      // LM weight (--alpha)
 	Beta       *float64 `json:"beta,omitempty"`       // word insertion bonus (--beta)
 	Hotwords   Hotwords `json:"hotwords,omitempty"`   // words to favour (--hotwords)
@@ -120,7 +121,7 @@ type Options struct {
 // every field set: what a page shows before the user changes anything.
 func DefaultOptions() Options {
 	a := asr.DefaultOptions()
-	return Options{Beam: &a.Beam, LM: &a.UseLM, Alpha: &a.Alpha, Beta: &a.Beta, NBest: &a.NBest, Timestamps: &a.Timestamps}
+	return Options{Beam: &a.Beam, LM: &a.UseLM, Lexicon: &a.Lexicon, Alpha: &a.Alpha, Beta: &a.Beta, NBest: &a.NBest, Timestamps: &a.Timestamps}
 }
 
 // DefaultHotwordBoost is the boost of a hotword given without one, as for
@@ -222,6 +223,9 @@ func (o Options) asrOptions() (asr.Options, error) {
 	}
 	if o.LM != nil {
 		r.UseLM = *o.LM
+	}
+	if o.Lexicon != nil {
+		r.Lexicon = *o.Lexicon
 	}
 	if o.Alpha != nil {
 		r.Alpha = *o.Alpha

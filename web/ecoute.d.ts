@@ -14,6 +14,8 @@ export interface TranscribeOptions {
   beam?: number;
   /** Language-model fusion on or off (--lm). */
   lm?: boolean;
+  /** Spell only words the language model knows (--lexicon). */
+  lexicon?: boolean;
   /** LM weight (--alpha). */
   alpha?: number;
   /** Word insertion bonus (--beta). */
