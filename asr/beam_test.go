@@ -18,21 +18,7 @@ func TestBeamHotwordAndTimes(t *testing.T) {
 	v := newCharVocab(m.Config.Tokenizer)
 	a, b, sp, blank := v.index['a'], v.index['b'], v.space, v.blank
 	V := m.Config.OutputSize
-	row := func(p map[int]float64) []float32 {
-		r := make([]float32, V)
-		rest := 1.0
-		for _, q := range p {
-			rest -= q
-		}
-		for k := range r {
-			q, ok := p[k]
-			if !ok {
-				q = rest / float64(V-len(p))
-			}
-			r[k] = float32(math.Log(q))
-		}
-		return r
-	}
+	row := func(p map[int]float64) []float32 { return probRow(V, p) }
 	lp := [][]float32{
 		row(map[int]float64{blank: 0.9}),
 		row(map[int]float64{blank: 0.1, a: 0.40, b: 0.48}),
@@ -75,21 +61,7 @@ func TestBeamLexicon(t *testing.T) {
 	v := newCharVocab(m.Config.Tokenizer)
 	a, b, blank := v.index['a'], v.index['b'], v.blank
 	V := m.Config.OutputSize
-	row := func(p map[int]float64) []float32 {
-		r := make([]float32, V)
-		rest := 1.0
-		for _, q := range p {
-			rest -= q
-		}
-		for k := range r {
-			q, ok := p[k]
-			if !ok {
-				q = rest / float64(V-len(p))
-			}
-			r[k] = float32(math.Log(q))
-		}
-		return r
-	}
+	row := func(p map[int]float64) []float32 { return probRow(V, p) }
 	lp := [][]float32{
 		row(map[int]float64{a: 0.95}),
 		row(map[int]float64{blank: 0.95}),
@@ -106,4 +78,22 @@ func TestBeamLexicon(t *testing.T) {
 			t.Errorf("lexicon %v: words %+v, want %q", tc.lexicon, words, tc.want)
 		}
 	}
+}
+
+// probRow is one frame of log-probabilities over V labels: the labels in p
+// get their probability, the others share the rest evenly.
+func probRow(V int, p map[int]float64) []float32 {
+	r := make([]float32, V)
+	rest := 1.0
+	for _, q := range p {
+		rest -= q
+	}
+	for k := range r {
+		q, ok := p[k]
+		if !ok {
+			q = rest / float64(V-len(p))
+		}
+		r[k] = float32(math.Log(q))
+	}
+	return r
 }

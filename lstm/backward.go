@@ -2,6 +2,7 @@ package lstm
 
 import (
 	"fmt"
+	"github.com/ecoute/ecoute/internal/par"
 
 	"github.com/ecoute/ecoute/internal/kernel"
 )
@@ -46,13 +47,13 @@ func (m *Model) Backward(ws *Workspace, dy []float32) {
 		// dW += dZᵀ·Y and db += Σ dZ, split by output rows; dY = dZ·W,
 		// split by frames.
 		W := fc.W.W()
-		parallel(nt, func(i int) {
-			lo, hi := split(fc.Out, nt, i, kernel.MR)
+		par.Do(nt, func(i int) {
+			lo, hi := par.Split(fc.Out, nt, i, kernel.MR)
 			if hi > lo {
 				kernel.Sgemm(true, false, hi-lo, fc.In, TB, 1, dz[lo:], fc.Out, top.y, fc.In, 1, fc.W.G()[lo*fc.In:], fc.In)
 				colSum(fc.B.G()[lo:hi], dz[lo:], fc.Out, TB, hi-lo)
 			}
-			lo, hi = split(TB, nt, i, kernel.MR)
+			lo, hi = par.Split(TB, nt, i, kernel.MR)
 			if hi > lo {
 				kernel.Sgemm(false, false, hi-lo, fc.In, fc.Out, 1, dz[lo*fc.Out:], fc.Out, W, fc.In, 0, top.dy[lo*fc.In:], fc.In)
 			}
@@ -98,15 +99,15 @@ func (m *Model) backwardLayer(ws *Workspace, l int) {
 	}
 	// Phase 1: back through time, directions and batch chunks in parallel.
 	bChunks := max(1, min(B, (nt+D-1)/D))
-	parallel(D*bChunks, func(task int) {
+	par.Do(D*bChunks, func(task int) {
 		d, ch := task/bChunks, task%bChunks
 		if ch == 0 {
 			lw.dirs[d].p.Repack(false, 4*H, H, m.Cells[l][d].Whh.W(), H)
 		}
 	})
-	parallel(D*bChunks, func(task int) {
+	par.Do(D*bChunks, func(task int) {
 		d, ch := task/bChunks, task%bChunks
-		b0, b1 := split(B, bChunks, ch, 1)
+		b0, b1 := par.Split(B, bChunks, ch, 1)
 		if b1 > b0 {
 			m.recurBack(ws, l, d, b0, b1)
 		}
@@ -114,10 +115,10 @@ func (m *Model) backwardLayer(ws *Workspace, l int) {
 	// Phase 2: weight gradients, as products over all frames:
 	// dWih += dGᵀ·X, dWhh += dGᵀ·Hprev, dbih = dbhh += Σ dG.
 	mChunks := max(1, (nt+D-1)/D)
-	parallel(D*mChunks, func(task int) {
+	par.Do(D*mChunks, func(task int) {
 		d, ch := task/mChunks, task%mChunks
 		L, dw := m.Cells[l][d], &lw.dirs[d]
-		lo, hi := split(4*H, mChunks, ch, kernel.MR)
+		lo, hi := par.Split(4*H, mChunks, ch, kernel.MR)
 		if hi == lo {
 			return
 		}
@@ -148,8 +149,8 @@ func (m *Model) backwardLayer(ws *Workspace, l int) {
 	default:
 		return
 	}
-	parallel(nt, func(i int) {
-		lo, hi := split(TB, nt, i, kernel.MR)
+	par.Do(nt, func(i int) {
+		lo, hi := par.Split(TB, nt, i, kernel.MR)
 		if hi == lo {
 			return
 		}

@@ -2,6 +2,7 @@ package lstm
 
 import (
 	"fmt"
+	"github.com/ecoute/ecoute/internal/par"
 	"math/rand/v2"
 
 	"github.com/ecoute/ecoute/internal/kernel"
@@ -234,8 +235,8 @@ func (m *Model) Forward(ws *Workspace, b Batch, train bool) []float32 {
 	fc := m.FC
 	W, bias := fc.W.W(), fc.B.W()
 	nt := min(m.threads(), max(1, TB/kernel.MR))
-	parallel(nt, func(i int) {
-		lo, hi := split(TB, nt, i, kernel.MR)
+	par.Do(nt, func(i int) {
+		lo, hi := par.Split(TB, nt, i, kernel.MR)
 		for r := lo; r < hi; r++ {
 			copy(ws.out[r*fc.Out:(r+1)*fc.Out], bias)
 		}
@@ -269,13 +270,13 @@ func (m *Model) forwardLayer(ws *Workspace, l int) {
 		dw.h = grow(dw.h, B*H)
 		dw.cc = grow(dw.cc, B*H)
 	}
-	parallel(D*rowChunks, func(task int) {
+	par.Do(D*rowChunks, func(task int) {
 		d, ch := task/rowChunks, task%rowChunks
 		L, dw := m.Cells[l][d], &lw.dirs[d]
 		if ch == 0 {
 			dw.pT.Repack(true, H, 4*H, L.Whh.W(), H)
 		}
-		lo, hi := split(TB, rowChunks, ch, kernel.MR)
+		lo, hi := par.Split(TB, rowChunks, ch, kernel.MR)
 		bi, bh := L.Bih.W(), L.Bhh.W()
 		for r := lo; r < hi; r++ {
 			g := dw.g[r*4*H : (r+1)*4*H]
@@ -289,9 +290,9 @@ func (m *Model) forwardLayer(ws *Workspace, l int) {
 	})
 	// Phase 2: the recurrence, directions and batch chunks in parallel.
 	bChunks := max(1, min(B, (nt+D-1)/D))
-	parallel(D*bChunks, func(task int) {
+	par.Do(D*bChunks, func(task int) {
 		d, ch := task/bChunks, task%bChunks
-		b0, b1 := split(B, bChunks, ch, 1)
+		b0, b1 := par.Split(B, bChunks, ch, 1)
 		if b1 > b0 {
 			m.recur(ws, l, d, b0, b1)
 		}

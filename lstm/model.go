@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 )
 
 // Config describes a model: an optional embedding, a stack of LSTM layers
@@ -165,30 +164,6 @@ func (m *Model) Init(seed uint64, o InitOptions) {
 		}
 	}
 	m.Params.ZeroGrad()
-}
-
-// parallel runs f(0..n-1) on up to n goroutines (the calling one included).
-func parallel(n int, f func(i int)) {
-	if n == 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < n; i++ {
-		wg.Add(1)
-		go func() { f(i); wg.Done() }()
-	}
-	f(0)
-	wg.Wait()
-}
-
-// split returns the bounds of chunk i of n of [0, size), in multiples of
-// align (except the last).
-func split(size, n, i, align int) (lo, hi int) {
-	per := (size + n - 1) / n
-	per = (per + align - 1) / align * align
-	lo, hi = min(i*per, size), min((i+1)*per, size)
-	return
 }
 
 func (m *Model) threads() int { return max(1, m.Threads) }

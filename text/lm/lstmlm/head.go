@@ -1,6 +1,7 @@
 package lstmlm
 
 import (
+	"github.com/ecoute/ecoute/internal/par"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -64,7 +65,7 @@ func (m *Model) run(h *head, y []float32, N int, tgt []int, dy []float32, scale 
 	h.loss = growF64(h.loss, N)
 	nb := (N + rowBlock - 1) / rowBlock
 	var next atomic.Int64
-	m.parallel(min(m.threads(), nb), func(int) {
+	par.Do(min(m.threads(), nb), func(int) {
 		for {
 			b := int(next.Add(1)) - 1
 			if b >= nb {
@@ -84,8 +85,8 @@ func (m *Model) run(h *head, y []float32, N int, tgt []int, dy []float32, scale 
 	if train {
 		dW, db := m.dDec(), m.dBias()
 		nt := m.threads()
-		m.parallel(nt, func(i int) {
-			lo, hi := split(V, nt, i, kernel.MR)
+		par.Do(nt, func(i int) {
+			lo, hi := par.Split(V, nt, i, kernel.MR)
 			if hi <= lo {
 				return
 			}
@@ -210,26 +211,3 @@ func growF64(s []float64, n int) []float64 {
 }
 
 func (m *Model) threads() int { return max(1, m.Threads) }
-
-// parallel runs f(0..n-1) on n goroutines (the calling one included).
-func (m *Model) parallel(n int, f func(i int)) {
-	if n <= 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < n; i++ {
-		wg.Add(1)
-		go func() { f(i); wg.Done() }()
-	}
-	f(0)
-	wg.Wait()
-}
-
-// split returns the bounds of chunk i of n of [0, size), in multiples of
-// align (except the last).
-func split(size, n, i, align int) (lo, hi int) {
-	per := (size + n - 1) / n
-	per = (per + align - 1) / align * align
-	return min(i*per, size), min((i+1)*per, size)
-}
