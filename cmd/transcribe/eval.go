@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -100,11 +99,8 @@ Flags:
 Exit status: 0 scored, 1 unreadable or malformed input, 2 usage error.
 `)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *ref == "" || *hyp == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "transcribe eval: need --ref and --hyp (and no other arguments); see transcribe eval --help")

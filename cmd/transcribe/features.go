@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -61,11 +60,8 @@ Flags:
 Exit status: 0 written, 1 unreadable input or output, 2 usage error.
 `)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	usage := func(f string, a ...any) int {
 		fmt.Fprintf(stderr, "transcribe features: "+f+" (see transcribe features --help)\n", a...)

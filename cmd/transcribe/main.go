@@ -6,6 +6,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,6 +66,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return defaultCommand(args, stdin, stdout, stderr)
+}
+
+// parseFlags parses a subcommand's flags. When it returns ok false the
+// subcommand should exit with code: exitOK after --help (the flag set has
+// printed its usage), exitUsage after a bad flag (the flag set has said
+// which).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return exitOK, true
 }
 
 // usage prints the overview: the subcommands and where to learn more.
