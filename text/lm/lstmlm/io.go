@@ -2,12 +2,14 @@ package lstmlm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
+	"github.com/ecoute/ecoute/lstm"
 )
 
 // FormatVersion is the version of the "lstmlm" metadata written by Save.
@@ -36,6 +38,9 @@ type trainState struct {
 	EpochLoss   float64      `json:"epoch_loss"`
 	EpochTokens int          `json:"epoch_tokens"`
 	History     []EpochStats `json:"history"`
+	// AdamSteps is Adam's step count; its moments are the tensors
+	// optim.adam.m and optim.adam.v (absent before Adam's first step).
+	AdamSteps int `json:"adam_steps,omitempty"`
 }
 
 // FileError reports a model or checkpoint file that cannot be used.
@@ -180,16 +185,24 @@ func (t *Trainer) SaveCheckpoint(w io.Writer) error {
 		b := t.BestValid
 		ts.BestValid = &b
 	}
+	shape := []int{t.M.Layers, t.Cfg.Batch, t.M.Hidden}
+	tensors := append(t.M.tensors(),
+		safetensors.Tensor{Name: "state.h", Shape: shape, F32: t.state.H},
+		safetensors.Tensor{Name: "state.c", Shape: shape, F32: t.state.C})
+	if a, ok := t.opt.(*lstm.Adam); ok {
+		if am, av, steps := a.State(); am != nil {
+			ts.AdamSteps = steps
+			tensors = append(tensors,
+				safetensors.Tensor{Name: "optim.adam.m", Shape: []int{len(am)}, F32: am},
+				safetensors.Tensor{Name: "optim.adam.v", Shape: []int{len(av)}, F32: av})
+		}
+	}
 	js, err := json.Marshal(ts)
 	if err != nil {
 		return err
 	}
 	meta := t.M.meta()
 	meta["lstmlm.train"] = string(js)
-	shape := []int{t.M.Layers, t.Cfg.Batch, t.M.Hidden}
-	tensors := append(t.M.tensors(),
-		safetensors.Tensor{Name: "state.h", Shape: shape, F32: t.state.H},
-		safetensors.Tensor{Name: "state.c", Shape: shape, F32: t.state.C})
 	return safetensors.Write(w, tensors, meta)
 }
 
@@ -237,5 +250,20 @@ func Resume(b []byte) (*Trainer, error) {
 		copy(s.dst, v)
 	}
 	t.init()
+	// Adam's moments, when the checkpoint has them (older checkpoints and
+	// those written before the first step do not: Adam then starts afresh).
+	if a, ok := t.opt.(*lstm.Adam); ok {
+		if _, has := f.Lookup("optim.adam.m"); has {
+			am, err1 := f.Float32("optim.adam.m")
+			av, err2 := f.Float32("optim.adam.v")
+			if err := errors.Join(err1, err2); err != nil {
+				return nil, &FileError{"Adam state: " + err.Error()}
+			}
+			if len(am) != len(m.Data) || len(av) != len(m.Data) || ts.AdamSteps <= 0 {
+				return nil, &FileError{fmt.Sprintf("Adam state of %d and %d values after %d steps for %d parameters", len(am), len(av), ts.AdamSteps, len(m.Data))}
+			}
+			a.SetState(am, av, ts.AdamSteps)
+		}
+	}
 	return t, nil
 }

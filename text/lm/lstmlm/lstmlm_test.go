@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
+	"github.com/ecoute/ecoute/lstm"
 )
 
 const tinyText = "the cat sat on the mat.\nthe dog sat on the log.\na cat and a dog sat on a mat.\n"
@@ -273,5 +274,69 @@ func TestScorerLogProb(t *testing.T) {
 	}
 	if _, _, err := sc.LogProb("two\nlines"); err == nil {
 		t.Error("LogProb accepted two lines")
+	}
+}
+
+// TestAdamCheckpointResumesExactly stops an Adam run mid-epoch, resumes it
+// from the checkpoint, and checks that it ends bit for bit where the
+// uninterrupted run ends: the moments and step count travel with the
+// checkpoint (without them the resumed run would take full-size steps).
+func TestAdamCheckpointResumesExactly(t *testing.T) {
+	text := strings.Repeat(tinyText, 10)
+	v, ids, err := BuildVocab(text, Char)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newRun := func() *Trainer {
+		m := New(Config{Vocab: v, Embed: 8, Hidden: 16, Layers: 2})
+		m.Init(4)
+		return NewTrainer(m, TrainConfig{BPTT: 12, Batch: 4, Optimizer: "adam", LR: 0.01, Clip: 1, Seed: 5})
+	}
+	whole := newRun()
+	whole.Epoch(ids, nil)
+
+	part := newRun()
+	steps := 0
+	part.Epoch(ids, func(StepInfo) bool { steps++; return steps < 4 })
+	var buf bytes.Buffer
+	if err := part.SaveCheckpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := Resume(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := resumed.opt.(*lstm.Adam); !ok || a.Steps() != 4 {
+		t.Fatalf("resumed optimizer %T, want Adam after 4 steps", resumed.opt)
+	}
+	resumed.Epoch(ids, nil)
+	if !equal(resumed.M.Data, whole.M.Data) {
+		t.Error("resumed Adam run differs from the uninterrupted one")
+	}
+	// A checkpoint whose moments do not fit the model is refused.
+	f, err := safetensors.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tensors []safetensors.Tensor
+	for _, info := range f.Tensors {
+		x, err := f.Float32(info.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shape := info.Shape
+		if info.Name == "optim.adam.v" {
+			x = x[:len(x)-1]
+			shape = []int{len(x)}
+		}
+		tensors = append(tensors, safetensors.Tensor{Name: info.Name, Shape: shape, F32: x})
+	}
+	buf.Reset()
+	if err := safetensors.Write(&buf, tensors, f.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	var fe *FileError
+	if _, err := Resume(buf.Bytes()); !errors.As(err, &fe) {
+		t.Errorf("checkpoint with a short Adam state: err %v, want a FileError", err)
 	}
 }
