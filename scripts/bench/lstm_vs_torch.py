@@ -15,6 +15,11 @@ Configurations (issue 3):
   infer-256  inference, batch 1, 1000 frames, input 39, hidden 256, 3 bidirectional layers
   train-256  one training step (forward, backward, Adam), batch 16 x 300, input 117, hidden 256, 3 layers
   train-128  the same with hidden 128, 2 layers, input 39
+
+Debian's torch does its matrix products through libblas.so.3: the reference
+BLAS unless an optimized one is the system default. --blas openblas runs the
+PyTorch side on OpenBLAS (Debian libopenblas0-pthread) whatever the default;
+the BLAS actually loaded is printed with the results.
 """
 import argparse, json, os, subprocess, sys, time
 
@@ -61,7 +66,9 @@ def torch_child(name, min_time):
         step()
         n += 1
     el = (time.perf_counter() - t0) / n
-    print(json.dumps({"impl": "torch-" + torch.__version__, "config": name, "threads": torch.get_num_threads(),
+    maps = open("/proc/self/maps").read()
+    blas = "openblas" if "openblas" in maps else "reference BLAS" if "/blas/libblas" in maps else "other BLAS"
+    print(json.dumps({"impl": "torch-" + torch.__version__ + " (" + blas + ")", "config": name, "threads": torch.get_num_threads(),
                       "frames_per_s": c["T"] * c["B"] / el, "seconds_per_step": el,
                       "gflops": flops(c) / el / 1e9,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -74,6 +81,7 @@ def main():
     ap.add_argument("--go-bin", default="")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--child", default="")
+    ap.add_argument("--blas", default="system", choices=["system", "openblas"])
     a = ap.parse_args()
     if a.child:
         torch_child(a.child, a.time)
@@ -82,7 +90,12 @@ def main():
     if not gobin:
         gobin = "/tmp/lstm_bench_%d" % os.getpid()
         subprocess.run(["go", "build", "-o", gobin, "./scripts/bench/lstm_bench"], check=True)
-    env = dict(os.environ, OMP_NUM_THREADS="2", MKL_NUM_THREADS="2")
+    env = dict(os.environ, OMP_NUM_THREADS="2", MKL_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2")
+    if a.blas == "openblas":
+        d = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
+        if not os.path.exists(d + "/libblas.so.3"):
+            sys.exit("--blas openblas: install Debian libopenblas0-pthread")
+        env["LD_LIBRARY_PATH"] = d
     rows = []
     for name in a.configs.split(","):
         t = json.loads(subprocess.run([sys.executable, __file__, "--child", name, "--time", str(a.time)],

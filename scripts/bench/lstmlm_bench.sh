@@ -26,7 +26,7 @@ if [ -z "$T" ]; then
 fi
 PIN=""
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 2 ]; then PIN="taskset -c 0,1"; fi
-export OMP_NUM_THREADS=2 GOMAXPROCS=2
+export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 GOMAXPROCS=2
 LOG=$(mktemp)
 ours=$($PIN "$T" lm train --train "$D/train.txt" --valid "$D/valid.txt" --test "$D/test.txt" \
 	--max-steps "$N" --max-time "${MAXS}s" --threads 2 --log-every 50 --final-eval=false -o /dev/null 2>&1 |
