@@ -48,10 +48,10 @@ type Options struct {
 	VAD        VADOptions
 }
 
-// DefaultOptions returns beam search of width 16 with the model's LM when it
+// DefaultOptions returns beam search of width 32 with the model's LM when it
 // has one, restricted to the LM's words, and word timestamps. Alpha, Beta and
 // Lexicon were chosen on speechocean762-dev with the default model (see
 // asr/default/README.md).
 func DefaultOptions() Options {
-	return Options{Beam: 16, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, Timestamps: true, VAD: DefaultVADOptions()}
+	return Options{Beam: 32, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, Timestamps: true, VAD: DefaultVADOptions()}
 }
