@@ -40,7 +40,7 @@ openblas)
 	[ -e $BLASDIR/libblas.so.3 ] || { echo "TORCH_BLAS=openblas: install libopenblas0-pthread" >&2; exit 1; } ;;
 *) echo "TORCH_BLAS must be system or openblas" >&2; exit 2 ;;
 esac
-blas=$(LD_LIBRARY_PATH=$BLASDIR /usr/bin/python3 -c 'import torch, re; m = open("/proc/self/maps").read(); print("openblas" if "openblas" in m else "reference BLAS" if "/blas/libblas" in m else "other BLAS")')
+blas=$(LD_LIBRARY_PATH=$BLASDIR /usr/bin/python3 -c 'import torch; m = open("/proc/self/maps").read(); print("openblas" if "openblas" in m else "reference BLAS" if "/blas/libblas" in m else "other BLAS")')
 line=$(LD_LIBRARY_PATH=$BLASDIR $PIN /usr/bin/python3 scripts/bench/lstmlm_torch.py "$D" "$N" 2 "$MAXS" 2>"$LOG")
 tail -2 "$LOG" >&2
 echo "$line" >&2
