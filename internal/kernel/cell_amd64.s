@@ -24,6 +24,7 @@ C8(p3, 0x3d2aa9c1)      // 4.1665795894e-2
 C8(p4, 0x3e2aaaaa)      // 1.6666665459e-1
 C8(p5, 0x3f000000)      // 5.0000001201e-1
 C8(i127, 0x0000007f)
+C8(neginf, 0xff800000) // -Inf
 
 // EXP sets X = exp(X) lane-wise as Expf does (Cephes expf); NaN stays NaN.
 // Clobbers T1, T2, T3.
@@ -190,5 +191,108 @@ cbloop:
 	DECQ CX
 	JNZ  cbloop
 cbdone:
+	VZEROUPPER
+	RET
+
+// func addMaxAVX2(z, bias *float32, n int) float32
+// z[j] += bias[j] for j < n (a multiple of 8); returns the maximum, NaN
+// skipped (VMAXPS keeps its second source when the first is NaN).
+TEXT ·addMaxAVX2(SB), NOSPLIT, $0-28
+	MOVQ z+0(FP), SI
+	MOVQ bias+8(FP), DI
+	MOVQ n+16(FP), CX
+	VMOVUPS neginf<>(SB), Y1
+	SHRQ $3, CX
+	JZ   amdone
+amloop:
+	VMOVUPS (SI), Y0
+	VADDPS  (DI), Y0, Y0
+	VMOVUPS Y0, (SI)
+	VMAXPS  Y1, Y0, Y1
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  amloop
+amdone:
+	VEXTRACTF128 $1, Y1, X2
+	VMAXPS    X2, X1, X1
+	VPERMILPS $0x4e, X1, X2
+	VMAXPS    X2, X1, X1
+	VPERMILPS $0xb1, X1, X2
+	VMAXPS    X2, X1, X1
+	VMOVSS    X1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAVX2(z *float32, n int, shift float32, st int, acc *[8]float64)
+// acc[j%8] += Expf(z[j]-shift) for j < n (a multiple of 8), with z[j]
+// replaced by the term when st != 0.
+TEXT ·expSumAVX2(SB), NOSPLIT, $0-40
+	MOVQ z+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS shift+16(FP), Y4
+	MOVQ st+24(FP), DX
+	MOVQ acc+32(FP), DI
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	SHRQ $3, CX
+	JZ   esdone
+esloop:
+	VMOVUPS (SI), Y0
+	VSUBPS  Y4, Y0, Y0
+	EXP(Y0, Y1, Y2, Y3)
+	TESTQ DX, DX
+	JZ    esnostore
+	VMOVUPS Y0, (SI)
+esnostore:
+	VCVTPS2PD    X0, Y1
+	VADDPD       Y1, Y5, Y5
+	VEXTRACTF128 $1, Y0, X2
+	VCVTPS2PD    X2, Y2
+	VADDPD       Y2, Y6, Y6
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  esloop
+esdone:
+	VMOVUPD Y5, (DI)
+	VMOVUPD Y6, 32(DI)
+	VZEROUPPER
+	RET
+
+// func scalAVX2(x *float32, n int, a float32)
+// x[j] *= a for j < n (a multiple of 8).
+TEXT ·scalAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS a+16(FP), Y1
+	SHRQ $3, CX
+	JZ   scdone
+scloop:
+	VMULPS  (SI), Y1, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  scloop
+scdone:
+	VZEROUPPER
+	RET
+
+// func accAVX2(dst, x *float32, n int)
+// dst[j] += x[j] for j < n (a multiple of 8).
+TEXT ·accAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ   acdone
+acloop:
+	VMOVUPS (SI), Y0
+	VADDPS  (DI), Y0, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  acloop
+acdone:
 	VZEROUPPER
 	RET

@@ -108,3 +108,15 @@ func cellBackwardAsm(act, c, cprev, dh, dc, dz []float32) int {
 	cellBackwardAVX2(&act[0], &c[0], &cprev[0], &dh[0], &dc[0], H, n)
 	return n
 }
+
+//go:noescape
+func addMaxAVX2(z, bias *float32, n int) float32
+
+//go:noescape
+func expSumAVX2(z *float32, n int, shift float32, st int, acc *[8]float64)
+
+//go:noescape
+func scalAVX2(x *float32, n int, a float32)
+
+//go:noescape
+func accAVX2(dst, x *float32, n int)

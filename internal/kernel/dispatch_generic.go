@@ -16,3 +16,8 @@ func useAsm() bool { return false }
 func cellForwardAsm(z, cprev, c, h []float32) int { return 0 }
 
 func cellBackwardAsm(act, c, cprev, dh, dc, dz []float32) int { return 0 }
+
+func addMaxAVX2(z, bias *float32, n int) float32                           { panic("unreachable") }
+func expSumAVX2(z *float32, n int, shift float32, st int, acc *[8]float64) { panic("unreachable") }
+func scalAVX2(x *float32, n int, a float32)                                { panic("unreachable") }
+func accAVX2(dst, x *float32, n int)                                       { panic("unreachable") }

@@ -160,40 +160,55 @@ func macro(s *scratch, tA bool, mc, nc, kc int, alpha float32, a []float32, lda,
 // packA packs rows [ic, ic+mc) and depth [pc, pc+kc) of op(A) into panels of
 // MR rows: panel r holds element (i, p) at r*MR*kc + p*MR + i, zero padded.
 func packA(tA bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+	if tA {
+		packAT(mc, kc, a, lda, ic, pc, dst)
+		return
+	}
 	for ir := 0; ir < mc; ir += MR {
 		mr := min(MR, mc-ir)
 		d := dst[ir*kc : ir*kc+MR*kc]
-		if !tA {
-			if mr == MR {
-				r0 := a[(ic+ir)*lda+pc:]
-				r1 := a[(ic+ir+1)*lda+pc:]
-				r2 := a[(ic+ir+2)*lda+pc:]
-				r3 := a[(ic+ir+3)*lda+pc:]
-				r4 := a[(ic+ir+4)*lda+pc:]
-				r5 := a[(ic+ir+5)*lda+pc:]
-				r0, r1, r2, r3, r4, r5 = r0[:kc], r1[:kc], r2[:kc], r3[:kc], r4[:kc], r5[:kc]
-				for p := 0; p < kc; p++ {
-					q := d[p*MR : p*MR+MR : p*MR+MR]
-					q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-				}
-				continue
-			}
-			clear(d)
-			for i := 0; i < mr; i++ {
-				r := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kc]
-				for p, v := range r {
-					d[p*MR+i] = v
-				}
+		if mr == MR {
+			r0 := a[(ic+ir)*lda+pc:]
+			r1 := a[(ic+ir+1)*lda+pc:]
+			r2 := a[(ic+ir+2)*lda+pc:]
+			r3 := a[(ic+ir+3)*lda+pc:]
+			r4 := a[(ic+ir+4)*lda+pc:]
+			r5 := a[(ic+ir+5)*lda+pc:]
+			r0, r1, r2, r3, r4, r5 = r0[:kc], r1[:kc], r2[:kc], r3[:kc], r4[:kc], r5[:kc]
+			for p := 0; p < kc; p++ {
+				q := d[p*MR : p*MR+MR : p*MR+MR]
+				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
 			continue
 		}
-		// op(A)(i,p) = A[p][i]
-		if mr < MR {
-			clear(d)
+		clear(d)
+		for i := 0; i < mr; i++ {
+			r := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kc]
+			for p, v := range r {
+				d[p*MR+i] = v
+			}
 		}
-		for p := 0; p < kc; p++ {
-			r := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+mr]
-			copy(d[p*MR:p*MR+mr], r)
+	}
+}
+
+// packAT is packA for op(A) = Aᵀ, where element (i, p) is A[p][i]. It reads
+// each of the kc rows of A once, mc contiguous elements, and scatters them
+// over the panels: reading six elements per row per panel instead would
+// touch a new row (a new page, when A is wide) for every six elements.
+func packAT(mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+	full := mc / MR * MR
+	if full < mc {
+		clear(dst[full*kc : full*kc+MR*kc])
+	}
+	for p := 0; p < kc; p++ {
+		row := a[(pc+p)*lda+ic : (pc+p)*lda+ic+mc]
+		for ir := 0; ir < full; ir += MR {
+			r := row[ir : ir+MR : ir+MR]
+			q := dst[ir*kc+p*MR : ir*kc+p*MR+MR : ir*kc+p*MR+MR]
+			q[0], q[1], q[2], q[3], q[4], q[5] = r[0], r[1], r[2], r[3], r[4], r[5]
+		}
+		if full < mc {
+			copy(dst[full*kc+p*MR:full*kc+p*MR+MR], row[full:])
 		}
 	}
 }

@@ -93,10 +93,7 @@ func (m *Model) run(h *head, y []float32, N int, tgt []int, dy []float32, scale 
 			kernel.Sgemm(true, false, hi-lo, H, N, 1, h.z[lo:], V, y, H, 1, dW[lo*H:], H)
 			d := db[lo:hi]
 			for r := 0; r < N; r++ {
-				row := h.z[r*V+lo : r*V+hi]
-				for j, v := range row {
-					d[j] += v
-				}
+				kernel.Acc(d, h.z[r*V+lo:r*V+hi])
 			}
 		})
 	}
@@ -118,17 +115,9 @@ func tgtAt(tgt []int, r int) int {
 // −log softmax(z)[t] (0 for t < 0). With train set it replaces z by
 // scale·(softmax(z) − onehot(t)); otherwise z keeps the biased logits.
 func softmaxRow(z, bias []float32, t int, scale float32, train bool) float64 {
-	bias = bias[:len(z)]
-	mx := float32(math.Inf(-1))
-	for j, b := range bias {
-		v := z[j] + b
-		z[j] = v
-		if v > mx {
-			mx = v
-		}
-	}
-	if mx != mx || math.IsInf(float64(mx), 0) {
-		// NaN or infinite logits: report them, leave no gradient.
+	mx := kernel.AddMax(z, bias)
+	if math.IsInf(float64(mx), 0) {
+		// Infinite logits, or NaN everywhere: report them, leave no gradient.
 		if train {
 			clear(z)
 		}
@@ -138,62 +127,20 @@ func softmaxRow(z, bias []float32, t int, scale float32, train bool) float64 {
 	if t >= 0 {
 		zt = z[t]
 	}
-	var s float64
-	if train {
-		for j, v := range z {
-			e := expf(v - mx)
-			z[j] = e
-			s += float64(e)
-		}
-	} else {
-		for _, v := range z {
-			s += float64(expf(v - mx))
-		}
-	}
+	s := kernel.ExpSum(z, mx, train) // NaN when a logit is NaN
 	lse := float64(mx) + math.Log(s)
 	if train {
 		if t < 0 {
 			clear(z)
 			return 0
 		}
-		inv := float32(float64(scale) / s)
-		for j := range z {
-			z[j] *= inv
-		}
+		kernel.Scal(z, float32(float64(scale)/s))
 		z[t] -= scale
 	}
 	if t < 0 {
 		return 0
 	}
 	return lse - float64(zt)
-}
-
-// expf returns e**x for x <= 0 (as used after subtracting the maximum) in
-// float32, with the range reduction and polynomial of Cephes' expf (the
-// same as kernel.Expf, inlined here for the softmax's inner loop).
-func expf(x float32) float32 {
-	if x < -87.3 {
-		return 0
-	}
-	const (
-		log2e = 1.44269504088896341
-		c1    = 0.693359375
-		c2    = -2.12194440e-4
-	)
-	fx := x*log2e + 0.5
-	k := float32(int32(fx)) // floor(fx): truncation, corrected for negatives
-	if k > fx {
-		k--
-	}
-	r := x - k*c1 - k*c2
-	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	p = p*r*r + r + 1
-	return p * math.Float32frombits(uint32(int32(k)+127)<<23)
 }
 
 func grow(s []float32, n int) []float32 {
