@@ -77,7 +77,8 @@ separated tokens with <eos> at each line end; character models read every
 character, newlines included.
 
 Examples:
-  # WikiText-2 as PyTorch's word_language_model (its reference: test perplexity 117.61):
+  # WikiText-2 as PyTorch's word_language_model (which reaches test perplexity
+  # 141.5-145.4 with this configuration; scripts/bench/results/wt2-pytorch):
   transcribe lm train --train wikitext-2/train.txt --valid wikitext-2/valid.txt \
       --test wikitext-2/test.txt -o wt2.safetensors --checkpoint wt2.ckpt
   # the same with tied weights:
