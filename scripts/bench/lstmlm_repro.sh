@@ -15,13 +15,19 @@
 set -e
 DATA=${DATA:-../shared/data/text}
 RUNS=${RUNS:-lmruns}
+what=${1:-}
+case "$what" in
+wt2 | shakespeare) shift ;;
+*)
+	sed -n '2,15p' "$0"
+	exit 2
+	;;
+esac
 T=${TRANSCRIBE:-}
 if [ -z "$T" ]; then
 	T=$(mktemp -d)/transcribe
 	go build -o "$T" ./cmd/transcribe
 fi
-what=$1
-shift || true
 case "$what" in
 wt2)
 	name=wt2
