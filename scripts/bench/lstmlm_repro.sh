@@ -19,7 +19,7 @@ what=${1:-}
 case "$what" in
 wt2 | shakespeare) shift ;;
 *)
-	sed -n '2,15p' "$0"
+	sed -n '2,14p' "$0"
 	exit 2
 	;;
 esac
@@ -58,7 +58,7 @@ shakespeare)
 	exec "$T" lm train --resume "$dir/ckpt.safetensors" --lr 0.001 --epochs 9 "$@"
 	;;
 *)
-	sed -n '2,15p' "$0"
+	sed -n '2,14p' "$0"
 	exit 2
 	;;
 esac
