@@ -43,7 +43,8 @@
 // the weights for the gradient of the LSTM output while it is still in
 // cache. The weight gradient is one product over all rows at the end, split
 // by vocabulary rows. The logits are never written out as a separate
-// log-softmax.
+// log-softmax. The softmax itself runs on the vector row kernels of
+// internal/kernel (AddMax, ExpSum, Scal, Acc).
 //
 // # Files
 //
