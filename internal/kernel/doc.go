@@ -1,5 +1,6 @@
 // Package kernel holds ecoute's numeric hot loops: single-precision matrix
-// products (GEMM) and the fused LSTM gate nonlinearities.
+// products (GEMM), the fused LSTM gate nonlinearities and the row primitives
+// of a softmax over a large vocabulary.
 //
 // Each kernel's doc comment gives its plain loop. The pure-Go version is
 // always built; on amd64 with AVX2 and FMA an assembly micro-kernel takes its
