@@ -11,54 +11,16 @@ import math, os, sys, time
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wlm_torch import RNNModel, batchify, corpus
+
 data_dir, batches = sys.argv[1], int(sys.argv[2])
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 max_sec = float(sys.argv[4]) if len(sys.argv) > 4 else float("inf")
 torch.set_num_threads(threads)
 torch.manual_seed(1111)
 
-# data.Corpus: dictionary over train, valid, test; <eos> per line.
-w2i = {}
-def tokenize(path):
-    ids = []
-    with open(path, encoding="utf8") as f:
-        for line in f:
-            for w in line.split() + ["<eos>"]:
-                if w not in w2i:
-                    w2i[w] = len(w2i)
-                ids.append(w2i[w])
-    return torch.tensor(ids, dtype=torch.int64)
-train = tokenize(os.path.join(data_dir, "train.txt"))
-tokenize(os.path.join(data_dir, "valid.txt"))
-tokenize(os.path.join(data_dir, "test.txt"))
-V = len(w2i)
-
-def batchify(d, bsz):
-    n = d.size(0) // bsz
-    return d[: n * bsz].view(bsz, -1).t().contiguous()
-
-class RNNModel(nn.Module):
-    def __init__(self, ntoken, ninp, nhid, nlayers, dropout=0.2, tie=False):
-        super().__init__()
-        self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout)
-        self.decoder = nn.Linear(nhid, ntoken)
-        if tie:
-            self.decoder.weight = self.encoder.weight
-        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
-        nn.init.zeros_(self.decoder.bias)
-        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
-        self.nlayers, self.nhid = nlayers, nhid
-    def forward(self, x, hidden):
-        emb = self.drop(self.encoder(x))
-        out, hidden = self.rnn(emb, hidden)
-        out = self.drop(out)
-        dec = self.decoder(out).view(-1, self.decoder.out_features)
-        return nn.functional.log_softmax(dec, dim=1), hidden
-    def init_hidden(self, bsz):
-        w = next(self.parameters())
-        return (w.new_zeros(self.nlayers, bsz, self.nhid), w.new_zeros(self.nlayers, bsz, self.nhid))
+train, _, _, V = corpus(data_dir)
 
 bptt, bsz, lr, clip = 35, 20, 20.0, 0.25
 data = batchify(train, bsz)

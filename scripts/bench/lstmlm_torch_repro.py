@@ -14,6 +14,9 @@ import argparse, math, os, sys, time, copy
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wlm_torch import RNNModel, batchify, corpus
+
 ap = argparse.ArgumentParser()
 ap.add_argument("data")
 ap.add_argument("--tied", action="store_true")
@@ -26,52 +29,11 @@ torch.manual_seed(args.seed)
 torch.set_num_threads(args.threads)
 dev = torch.device(args.device)
 
-# data.Corpus: one dictionary over train, valid and test; <eos> after each line.
-w2i = {}
-def tokenize(path):
-    ids = []
-    with open(path, encoding="utf8") as f:
-        for line in f:
-            for w in line.split() + ["<eos>"]:
-                if w not in w2i:
-                    w2i[w] = len(w2i)
-                ids.append(w2i[w])
-    return torch.tensor(ids, dtype=torch.int64)
-train = tokenize(os.path.join(args.data, "train.txt"))
-valid = tokenize(os.path.join(args.data, "valid.txt"))
-test = tokenize(os.path.join(args.data, "test.txt"))
-V = len(w2i)
-
-def batchify(d, bsz):
-    n = d.size(0) // bsz
-    return d[: n * bsz].view(bsz, -1).t().contiguous().to(dev)
-
-class RNNModel(nn.Module):
-    def __init__(self, ntoken, ninp, nhid, nlayers, dropout=0.2, tie=False):
-        super().__init__()
-        self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout)
-        self.decoder = nn.Linear(nhid, ntoken)
-        if tie:
-            self.decoder.weight = self.encoder.weight
-        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
-        nn.init.zeros_(self.decoder.bias)
-        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
-        self.nlayers, self.nhid = nlayers, nhid
-    def forward(self, x, hidden):
-        emb = self.drop(self.encoder(x))
-        out, hidden = self.rnn(emb, hidden)
-        out = self.drop(out)
-        dec = self.decoder(out).view(-1, self.decoder.out_features)
-        return nn.functional.log_softmax(dec, dim=1), hidden
-    def init_hidden(self, bsz):
-        w = next(self.parameters())
-        return (w.new_zeros(self.nlayers, bsz, self.nhid), w.new_zeros(self.nlayers, bsz, self.nhid))
+train, valid, test, V = corpus(args.data)
 
 bptt, bsz, ebsz, clip = 35, 20, 10, 0.25
 lr = 20.0
-train_data, val_data, test_data = batchify(train, bsz), batchify(valid, ebsz), batchify(test, ebsz)
+train_data, val_data, test_data = batchify(train, bsz, dev), batchify(valid, ebsz, dev), batchify(test, ebsz, dev)
 model = RNNModel(V, 200, 200, 2, 0.2, args.tied).to(dev)
 crit = nn.NLLLoss()
 
