@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wlm_torch import RNNModel, batchify, corpus
+from wlm_torch import RNNModel, batchify, corpus, train_step
 
 data_dir, batches = sys.argv[1], int(sys.argv[2])
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
@@ -40,14 +40,7 @@ for b, i in enumerate(range(0, batches * bptt, bptt)):
         t0, tokens = time.perf_counter(), 0
     seq = min(bptt, len(data) - 1 - i)
     x, y = data[i:i + seq], data[i + 1:i + 1 + seq].reshape(-1)
-    hidden = tuple(h.detach() for h in hidden)
-    model.zero_grad()
-    out, hidden = model(x, hidden)
-    loss = crit(out, y)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-    for p in model.parameters():
-        p.data.add_(p.grad, alpha=-lr)
+    loss, hidden = train_step(model, crit, x, y, hidden, lr, clip)
     tokens += seq * bsz
     total += loss.item()
     done = b + 1

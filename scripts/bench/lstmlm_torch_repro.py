@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wlm_torch import RNNModel, batchify, corpus
+from wlm_torch import RNNModel, batchify, corpus, train_step
 
 ap = argparse.ArgumentParser()
 ap.add_argument("data")
@@ -60,14 +60,7 @@ for epoch in range(1, args.epochs + 1):
     hidden = model.init_hidden(bsz)
     for i in range(0, train_data.size(0) - 1, bptt):
         x, y = get_batch(train_data, i)
-        hidden = tuple(h.detach() for h in hidden)
-        model.zero_grad()
-        out, hidden = model(x, hidden)
-        loss = crit(out, y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        for p in model.parameters():
-            p.data.add_(p.grad, alpha=-lr)
+        loss, hidden = train_step(model, crit, x, y, hidden, lr, clip)
     val = evaluate(val_data)
     print("end of epoch %d | valid loss %.4f ppl %.2f | lr %g | %.0f s" % (epoch, val, math.exp(val), lr, time.time() - t0), flush=True)
     if best_val is None or val < best_val:

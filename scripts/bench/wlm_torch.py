@@ -54,3 +54,17 @@ class RNNModel(nn.Module):
     def init_hidden(self, bsz):
         w = next(self.parameters())
         return (w.new_zeros(self.nlayers, bsz, self.nhid), w.new_zeros(self.nlayers, bsz, self.nhid))
+
+
+def train_step(model, crit, x, y, hidden, lr, clip):
+    """One batch of main.py's train(): detach the carried state, backward,
+    clip the gradient norm, plain SGD update. Returns (loss, hidden)."""
+    hidden = tuple(h.detach() for h in hidden)
+    model.zero_grad()
+    out, hidden = model(x, hidden)
+    loss = crit(out, y)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    for p in model.parameters():
+        p.data.add_(p.grad, alpha=-lr)
+    return loss, hidden
