@@ -181,6 +181,10 @@ func TestBadOptions(t *testing.T) {
 		func(o *MFCCOptions) { o.Mel.LowFreq = 9000 },
 		func(o *MFCCOptions) { o.Mel.HighFreq = 9000 },
 		func(o *MFCCOptions) { o.Mel.LowFreq = 4000; o.Mel.HighFreq = 3000 },
+		func(o *MFCCOptions) { o.Mel.VtlnWarp = -1 },
+		func(o *MFCCOptions) { o.Mel.VtlnWarp = 100 },
+		func(o *MFCCOptions) { o.Mel.VtlnWarp = 1.1; o.Mel.VtlnLow = 10 },
+		func(o *MFCCOptions) { o.Mel.VtlnWarp = 0.9; o.Mel.VtlnLow = 5000; o.Mel.VtlnHigh = 4000 },
 		func(o *MFCCOptions) { o.NumCeps = 24 },
 		func(o *MFCCOptions) { o.NumCeps = 0 },
 	}
@@ -192,9 +196,42 @@ func TestBadOptions(t *testing.T) {
 		}
 		fo := DefaultFbankOptions()
 		fo.Frame, fo.Mel = o.Frame, o.Mel
-		if _, err := NewFbank(fo); err == nil && i < 11 {
+		if _, err := NewFbank(fo); err == nil && i < len(bad)-2 {
 			t.Errorf("bad fbank option set %d accepted", i)
 		}
+	}
+}
+
+// A VTLN factor of 1 (or 0) leaves the filterbank alone; other factors move
+// it (the warped values themselves are checked against torchaudio in
+// TestGoldenTorchaudio), and more for a larger change.
+func TestVtlnWarpMoves(t *testing.T) {
+	x := loadClip(t, "audio/clip16k.wav")
+	fbank := func(warp float64) [][]float32 {
+		o := DefaultFbankOptions()
+		o.Mel.VtlnWarp = warp
+		f, err := NewFbank(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Compute(x)
+	}
+	diff := func(a, b [][]float32) float64 {
+		d := 0.0
+		for i := range a {
+			for j := range a[i] {
+				d = math.Max(d, math.Abs(float64(a[i][j]-b[i][j])))
+			}
+		}
+		return d
+	}
+	ref := fbank(1)
+	if d := diff(ref, fbank(0)); d != 0 {
+		t.Errorf("warp 0 differs from warp 1 by %g", d)
+	}
+	small, large := diff(ref, fbank(1.02)), diff(ref, fbank(1.2))
+	if !(small > 0.01 && large > small) {
+		t.Errorf("warp 1.02 moved log-mel energies by %g, 1.2 by %g", small, large)
 	}
 }
 

@@ -62,6 +62,12 @@ func applyTorchaudioOptions(t *testing.T, kw map[string]any, fr *FrameOptions, m
 			mel.LowFreq = f
 		case "high_freq":
 			mel.HighFreq = f
+		case "vtln_warp":
+			mel.VtlnWarp = f
+		case "vtln_low":
+			mel.VtlnLow = f
+		case "vtln_high":
+			mel.VtlnHigh = f
 		case "num_ceps":
 			mf.NumCeps = int(f)
 		case "cepstral_lifter":

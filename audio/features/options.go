@@ -89,15 +89,26 @@ func (o FrameOptions) validate() error {
 }
 
 // MelOptions describe the triangular mel filterbank, as Kaldi's
-// MelBanksOptions (VTLN warping is not supported).
+// MelBanksOptions with its VTLN warping.
 type MelOptions struct {
 	NumBins  int     // number of triangular bins (23)
 	LowFreq  float64 // low cut-off in Hz (20)
 	HighFreq float64 // high cut-off in Hz; 0 or negative is an offset from Nyquist (0)
+
+	// VTLN: the bin edges are moved by Kaldi's piecewise-linear frequency
+	// warp f -> f/VtlnWarp (1, or 0, for none: above 1 moves the bins down
+	// in frequency), exact between VtlnLow and VtlnHigh and pinned at
+	// LowFreq and HighFreq. The trainer draws a factor per utterance
+	// (vocal tract length perturbation).
+	VtlnWarp float64 // warp factor (1)
+	VtlnLow  float64 // lower inflection point in Hz (100)
+	VtlnHigh float64 // upper inflection point in Hz; negative is an offset from Nyquist (-500)
 }
 
 // DefaultMelOptions returns Kaldi's defaults.
-func DefaultMelOptions() MelOptions { return MelOptions{NumBins: 23, LowFreq: 20} }
+func DefaultMelOptions() MelOptions {
+	return MelOptions{NumBins: 23, LowFreq: 20, VtlnWarp: 1, VtlnLow: 100, VtlnHigh: -500}
+}
 
 // MFCCOptions are Kaldi's MfccOptions.
 type MFCCOptions struct {
