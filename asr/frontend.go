@@ -12,6 +12,7 @@ import (
 type FrontEndComputer struct {
 	cfg  FrontEnd
 	pool sync.Pool
+	warp sync.Map // VTLN factor (float64) -> *sync.Pool of extractors
 }
 
 type extractor interface {
@@ -32,7 +33,9 @@ func NewFrontEnd(f FrontEnd) (*FrontEndComputer, error) {
 	return fe, nil
 }
 
-func (fe *FrontEndComputer) newExtractor() (extractor, error) {
+func (fe *FrontEndComputer) newExtractor() (extractor, error) { return fe.newWarpedExtractor(1) }
+
+func (fe *FrontEndComputer) newWarpedExtractor(warp float64) (extractor, error) {
 	f := fe.cfg
 	frame := features.DefaultFrameOptions()
 	frame.SampFreq = float64(f.SampleRate)
@@ -43,6 +46,7 @@ func (fe *FrontEndComputer) newExtractor() (extractor, error) {
 	mel.NumBins = f.NumMelBins
 	mel.LowFreq = f.LowFreq
 	mel.HighFreq = f.HighFreq
+	mel.VtlnWarp = warp
 	if f.Type == "mfcc" {
 		o := features.DefaultMFCCOptions()
 		o.Frame, o.Mel, o.NumCeps, o.UseEnergy = frame, mel, f.NumCeps, f.UseEnergy
@@ -59,6 +63,46 @@ func (fe *FrontEndComputer) Compute(samples []float32) [][]float32 {
 	e := fe.pool.Get().(extractor)
 	x := e.Compute(samples)
 	fe.pool.Put(e)
+	return fe.finish(x)
+}
+
+// warped returns the extractor pool for VTLN factor warp.
+func (fe *FrontEndComputer) warped(warp float64) (*sync.Pool, error) {
+	if p, ok := fe.warp.Load(warp); ok {
+		return p.(*sync.Pool), nil
+	}
+	e, err := fe.newWarpedExtractor(warp)
+	if err != nil {
+		return nil, err
+	}
+	p := &sync.Pool{New: func() any {
+		e, _ := fe.newWarpedExtractor(warp)
+		return e
+	}}
+	p.Put(e)
+	actual, _ := fe.warp.LoadOrStore(warp, p)
+	return actual.(*sync.Pool), nil
+}
+
+// ComputeWarped is Compute with the mel filterbank warped by VTLN factor
+// warp (features.MelOptions.VtlnWarp; 1 is Compute). It panics if the front
+// end rejects the factor (the trainer checks its range first).
+func (fe *FrontEndComputer) ComputeWarped(samples []float32, warp float64) [][]float32 {
+	if warp == 1 {
+		return fe.Compute(samples)
+	}
+	p, err := fe.warped(warp)
+	if err != nil {
+		panic("asr: " + err.Error())
+	}
+	e := p.Get().(extractor)
+	x := e.Compute(samples)
+	p.Put(e)
+	return fe.finish(x)
+}
+
+// finish adds deltas and normalizes.
+func (fe *FrontEndComputer) finish(x [][]float32) [][]float32 {
 	if len(x) == 0 {
 		return nil
 	}

@@ -1,6 +1,10 @@
 package asr
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
 
 // SpecAugment masks bands of feature channels and stretches of frames with
 // zeros (the mean after CMVN), after Park et al. 2019. Time warping is left
@@ -59,4 +63,33 @@ func (s SpecAugment) Apply(rng *rand.Rand, feats [][]float32, base int) {
 			clear(feats[t])
 		}
 	}
+}
+
+// VTLP is vocal tract length perturbation: with probability Prob an
+// utterance's features are computed with its mel filterbank warped by a
+// factor drawn uniformly from [Min, Max] (Kaldi's VTLN warp, see
+// features.MelOptions; rounded to 0.01), which moves formants the way a
+// shorter or longer vocal tract does. Factors near 0.9-1.1 are usual.
+type VTLP struct {
+	Prob float64 `json:"prob"`
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+}
+
+func (v VTLP) check() error {
+	if v == (VTLP{}) {
+		return nil
+	}
+	if !(v.Prob >= 0 && v.Prob <= 1) {
+		return fmt.Errorf("asr: vtlp prob %v is outside [0, 1]", v.Prob)
+	}
+	if !(v.Min >= 0.5 && v.Min <= v.Max && v.Max <= 2) {
+		return fmt.Errorf("asr: vtlp factors [%v, %v] must satisfy 0.5 <= min <= max <= 2", v.Min, v.Max)
+	}
+	return nil
+}
+
+// draw returns a factor in [Min, Max] rounded to 0.01.
+func (v VTLP) draw(rng *rand.Rand) float64 {
+	return math.Round(100*(v.Min+(v.Max-v.Min)*rng.Float64())) / 100
 }

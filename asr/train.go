@@ -48,7 +48,8 @@ type TrainOptions struct {
 	Augment     bool                 `json:"augment"`      // on-the-fly audio augmentation
 	AugmentProb float64              `json:"augment_prob"` // fraction of utterances augmented
 	AugmentOpts audio.AugmentOptions `json:"augment_options"`
-	SpecAugment SpecAugment          `json:"spec_augment"` // zero value: off
+	SpecAugment SpecAugment          `json:"spec_augment"`  // zero value: off
+	VTLP        VTLP                 `json:"vtlp,omitzero"` // zero value: off
 
 	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint (and score dev) this often (0: epochs only)
 	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
@@ -164,6 +165,17 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 		return nil, err
 	}
 	t.fe = fe
+	if err := o.VTLP.check(); err != nil {
+		return nil, err
+	}
+	if o.VTLP.Prob > 0 {
+		// A warp the front end rejects should stop training now, not in a batch.
+		for _, w := range []float64{math.Round(100*o.VTLP.Min) / 100, math.Round(100*o.VTLP.Max) / 100} {
+			if _, err := fe.warped(w); err != nil {
+				return nil, fmt.Errorf("asr: vtlp: %v", err)
+			}
+		}
+	}
 	if err := t.loadData(); err != nil {
 		return nil, err
 	}
@@ -406,7 +418,12 @@ func (t *trainer) prepare(e int, idx []int, augment bool) prepared {
 		if augment && t.aug != nil && rng.Float64() < t.o.AugmentProb {
 			x = t.aug.Apply(rng, x, t.cfg.FrontEnd.SampleRate)
 		}
-		feats := t.fe.Compute(x)
+		var feats [][]float32
+		if augment && t.o.VTLP.Prob > 0 && rng.Float64() < t.o.VTLP.Prob {
+			feats = t.fe.ComputeWarped(x, t.o.VTLP.draw(rng))
+		} else {
+			feats = t.fe.Compute(x)
+		}
 		if augment && t.o.SpecAugment.TimeMasks+t.o.SpecAugment.FreqMasks > 0 {
 			t.o.SpecAugment.Apply(rng, feats, base)
 		}

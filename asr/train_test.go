@@ -255,3 +255,88 @@ func TestTrainSkipsNaNBatch(t *testing.T) {
 		t.Fatalf("clean batch skipped: %s", msg)
 	}
 }
+
+// TestTrainVTLP: warped filterbanks are drawn from the seed like the other
+// augmentations (two runs agree), they change the model, a checkpoint made
+// with other VTLP options is not resumed, and bad factors are refused.
+func TestTrainVTLP(t *testing.T) {
+	dir := t.TempDir()
+	man := toyCorpus(t, dir, toyTexts[:8])
+	base := toyOptions(dir, man)
+	base.Epochs = 2
+	base.Dev = nil
+	base.VTLP = VTLP{Prob: 1, Min: 0.85, Max: 1.15}
+	run := func(name string, o TrainOptions) *Model {
+		o.Out = filepath.Join(dir, name)
+		m, _, err := Train(o, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	same := func(x, y *Model) bool {
+		for _, s := range TensorSpecs(&x.Config) {
+			p, q := x.Tensor(s.Name), y.Tensor(s.Name)
+			for i := range p {
+				if p[i] != q[i] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	a, b := run("a.safetensors", base), run("b.safetensors", base)
+	plain := base
+	plain.VTLP = VTLP{}
+	c := run("c.safetensors", plain)
+	if !same(a, b) {
+		t.Error("same seed with VTLP gave different models")
+	}
+	if same(a, c) {
+		t.Error("VTLP did not change the model")
+	}
+	other := base
+	other.VTLP.Max = 1.1
+	other.Checkpoint = filepath.Join(dir, "a.safetensors.ckpt")
+	if _, _, err := Train(other, true); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("resume with other VTLP options: %v", err)
+	}
+	for _, v := range []VTLP{{Prob: 1.5, Min: 0.9, Max: 1.1}, {Prob: 0.5, Min: 1.1, Max: 0.9}, {Prob: 0.5}, {Prob: 0.5, Min: 0.3, Max: 1}} {
+		o := base
+		o.VTLP = v
+		if _, _, err := Train(o, false); err == nil || !strings.Contains(err.Error(), "vtlp") {
+			t.Errorf("VTLP %+v: %v", v, err)
+		}
+	}
+}
+
+func TestComputeWarped(t *testing.T) {
+	fe, err := NewFrontEnd(DefaultConfig().FrontEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, 8000)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i)*0.3) + 0.5*math.Sin(float64(i)*0.05))
+	}
+	ref := fe.Compute(x)
+	diff := func(w float64) float64 {
+		y := fe.ComputeWarped(x, w)
+		d := 0.0
+		for i := range ref {
+			for j := range ref[i] {
+				d = math.Max(d, math.Abs(float64(ref[i][j]-y[i][j])))
+			}
+		}
+		return d
+	}
+	if d := diff(1); d != 0 {
+		t.Errorf("warp 1 differs from Compute by %g", d)
+	}
+	if d := diff(1.1); d < 1e-3 {
+		t.Errorf("warp 1.1 moved the features by only %g", d)
+	}
+	if d1, d2 := diff(1.1), diff(1.1); d1 != d2 {
+		t.Errorf("a cached warp gives other features: %g then %g", d1, d2)
+	}
+}

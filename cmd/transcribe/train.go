@@ -54,6 +54,7 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		feats       = fs.String("features", "", `front end: "mfcc" (13 + deltas) or "fbank" (40 log-mel)`)
 		augment     = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
 		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
+		vtlp        = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
 		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
 		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
 		stopAfter   = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
@@ -157,6 +158,14 @@ Flags:
 	}
 	if set["specaugment"] && !*specAug {
 		o.SpecAugment = asr.SpecAugment{}
+	}
+	if set["vtlp"] {
+		var v asr.VTLP
+		if _, err := fmt.Sscanf(strings.ReplaceAll(*vtlp, ",", " "), "%g %g %g", &v.Prob, &v.Min, &v.Max); err != nil {
+			fmt.Fprintf(stderr, "transcribe train: --vtlp wants PROB,MIN,MAX such as 0.5,0.85,1.15, not %q\n", *vtlp)
+			return exitUsage
+		}
+		o.VTLP = v
 	}
 	if set["features"] {
 		switch *feats {
