@@ -73,8 +73,13 @@ per line: path<TAB>transcript[<TAB>voice] (relative paths are relative to the
 manifest). Transcripts are normalized (lower case, numbers spelled out).
 
 Examples:
-  # the default model's recipe (see asr/default/train.json)
-  transcribe train --config asr/default/train.json -o model.safetensors
+  # the from-scratch recipe's training run on a corpus made by scripts/corpus
+  # (scripts/recipe.sh runs corpus, LM, training and packing in one go)
+  transcribe train --config asr/default/train.json --train corpus/train-all.tsv \
+      --dev corpus/so762-dev.tsv -o model.safetensors
+
+  # vocal tract length perturbation on half of the utterances
+  transcribe train --config train.json --vtlp 0.5,0.85,1.15
 
   # a quick model from your own recordings
   transcribe train --train my.tsv --dev my-dev.tsv --epochs 20 --hidden 128 --layers 2

@@ -1,0 +1,75 @@
+#!/bin/sh
+# recipe.sh: the speech model from scratch in one command, within a time budget.
+#
+#   scripts/recipe.sh [OUT] [N] [BUDGET_MINUTES]
+#
+# defaults: OUT=/work/recipe N=12000 BUDGET_MINUTES=120
+#
+# 1. synthesizes the corpus (scripts/corpus: N synthetic training utterances,
+#    the 200-utterance held-out voice, manifests mixing in ../shared/data/speech)
+# 2. builds the pruned word 3-gram LM from the corpus's LM text
+# 3. trains with asr/default/train.json (one run: Adam, warm-up, cosine decay);
+#    whatever is left of the budget caps training (--stop-after), so the whole
+#    recipe ends inside BUDGET_MINUTES even on a slower machine
+# 4. packs weights (F16) and LM into OUT/model.safetensors
+# 5. scores it on speechocean762-dev, the held-out voice and FSDD nicolas
+#
+# Each stage's wall time goes to OUT/times.txt and stdout; logs are in OUT/.
+# Needs the Debian packages of scripts/corpus/README.md. Run it from the
+# repository root on a quiet machine, e.g.
+#   nohup scripts/recipe.sh >/work/recipe.out 2>&1 &
+# Then: transcribe --model /work/recipe/model.safetensors clip.wav
+set -eu
+OUT=${1:-/work/recipe}
+N=${2:-12000}
+BUDGET=${3:-120}
+case "$N$BUDGET" in *[!0-9]*)
+	echo "usage: scripts/recipe.sh [OUT] [N] [BUDGET_MINUTES] (N and BUDGET are whole numbers)" >&2
+	exit 2 ;;
+esac
+[ -f asr/default/train.json ] || { echo "recipe.sh: run it from the repository root" >&2; exit 2; }
+mkdir -p "$OUT"
+T0=$(date +%s)
+: >"$OUT/times.txt"
+stage() { # stage NAME START: log the stage's minutes and the total so far
+	now=$(date +%s)
+	printf '%-8s %6.1f min   total %6.1f min\n' "$1" "$(echo "($now-$2)/60" | bc -l)" \
+		"$(echo "($now-$T0)/60" | bc -l)" | tee -a "$OUT/times.txt"
+}
+
+t=$(date +%s)
+go build -o "$OUT/transcribe" ./cmd/transcribe
+go build -o "$OUT/corpus-bin" ./scripts/corpus
+go build -o "$OUT/asrpack" ./asr/internal/asrpack
+stage build "$t"
+
+t=$(date +%s)
+"$OUT/corpus-bin" -out "$OUT/corpus" -n "$N" -seed 1 >"$OUT/corpus-summary.txt" 2>"$OUT/corpus.log"
+stage corpus "$t"
+
+t=$(date +%s)
+"$OUT/transcribe" lm build --order 3 --prune "0 5 8" "$OUT/corpus/lm-text.txt" -o "$OUT/lm.arpa" 2>"$OUT/lm.log"
+stage lm "$t"
+
+# Training gets the rest of the budget less 4 minutes for packing and a margin.
+left=$(( BUDGET - ($(date +%s) - T0) / 60 - 4 ))
+if [ "$left" -lt 10 ]; then
+	echo "recipe.sh: only $left minutes left for training; raise BUDGET_MINUTES" >&2
+	exit 1
+fi
+t=$(date +%s)
+"$OUT/transcribe" train --config asr/default/train.json \
+	--train "$OUT/corpus/train-all.tsv" --dev "$OUT/corpus/so762-dev.tsv" \
+	-o "$OUT/model-f32.safetensors" --stop-after "$left" 2>"$OUT/train.log"
+stage train "$t"
+
+t=$(date +%s)
+"$OUT/asrpack" -model "$OUT/model-f32.safetensors" -lm "$OUT/lm.arpa" -half -o "$OUT/model.safetensors"
+stage pack "$t"
+echo "recipe: $OUT/model.safetensors (the budget ends here; scoring follows)" | tee -a "$OUT/times.txt"
+
+for set in so762-dev heldout fsdd-test; do
+	echo "== $set" | tee -a "$OUT/scores.txt"
+	"$OUT/transcribe" eval --manifest "$OUT/corpus/$set.tsv" --model "$OUT/model.safetensors" -j 2 2>&1 |
+		grep -E 'WER|CER|RTF' | tee -a "$OUT/scores.txt"
+done
