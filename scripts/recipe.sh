@@ -71,5 +71,5 @@ echo "recipe: $OUT/model.safetensors (the budget ends here; scoring follows)" | 
 for set in so762-dev heldout fsdd-test; do
 	echo "== $set" | tee -a "$OUT/scores.txt"
 	"$OUT/transcribe" eval --manifest "$OUT/corpus/$set.tsv" --model "$OUT/model.safetensors" -j 2 2>&1 |
-		grep -E 'WER|CER|RTF' | tee -a "$OUT/scores.txt"
+		grep -E '^%(WER|CER)|RTF' | tee -a "$OUT/scores.txt"
 done
