@@ -160,6 +160,19 @@ func checkToyRecognizer(t *testing.T, dir string, m *Model, o Options) {
 	}
 }
 
+// sameWeights reports whether two models of one config have identical weights.
+func sameWeights(x, y *Model) bool {
+	for _, s := range TensorSpecs(&x.Config) {
+		p, q := x.Tensor(s.Name), y.Tensor(s.Name)
+		for i := range p {
+			if p[i] != q[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func TestTrainResumeAndSeed(t *testing.T) {
 	dir := t.TempDir()
 	man := toyCorpus(t, dir, toyTexts[:8])
@@ -191,24 +204,13 @@ func TestTrainResumeAndSeed(t *testing.T) {
 	if a.Config.Provenance.Steps < 8 {
 		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
 	}
-	same := func(x, y *Model) bool {
-		for _, s := range TensorSpecs(&x.Config) {
-			p, q := x.Tensor(s.Name), y.Tensor(s.Name)
-			for i := range p {
-				if p[i] != q[i] {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	if !same(a, b) {
+	if !sameWeights(a, b) {
 		t.Error("same seed gave different models")
 	}
-	if !same(a, c) {
+	if !sameWeights(a, c) {
 		t.Error("stopping after 5 steps and resuming gave a different model than an uninterrupted run")
 	}
-	if same(a, d) {
+	if sameWeights(a, d) {
 		t.Error("different seeds gave the same model")
 	}
 	// Resuming with different options is refused.
@@ -274,25 +276,14 @@ func TestTrainVTLP(t *testing.T) {
 		}
 		return m
 	}
-	same := func(x, y *Model) bool {
-		for _, s := range TensorSpecs(&x.Config) {
-			p, q := x.Tensor(s.Name), y.Tensor(s.Name)
-			for i := range p {
-				if p[i] != q[i] {
-					return false
-				}
-			}
-		}
-		return true
-	}
 	a, b := run("a.safetensors", base), run("b.safetensors", base)
 	plain := base
 	plain.VTLP = VTLP{}
 	c := run("c.safetensors", plain)
-	if !same(a, b) {
+	if !sameWeights(a, b) {
 		t.Error("same seed with VTLP gave different models")
 	}
-	if same(a, c) {
+	if sameWeights(a, c) {
 		t.Error("VTLP did not change the model")
 	}
 	other := base
