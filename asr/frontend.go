@@ -60,10 +60,24 @@ func (fe *FrontEndComputer) newWarpedExtractor(warp float64) (extractor, error) 
 // Compute returns the features of samples (at the model rate): [T][Dim()].
 // Audio shorter than one frame gives no frames.
 func (fe *FrontEndComputer) Compute(samples []float32) [][]float32 {
-	e := fe.pool.Get().(extractor)
+	return fe.computeWith(&fe.pool, samples)
+}
+
+// computeWith runs an extractor from pool p, then adds deltas and normalizes.
+func (fe *FrontEndComputer) computeWith(p *sync.Pool, samples []float32) [][]float32 {
+	e := p.Get().(extractor)
 	x := e.Compute(samples)
-	fe.pool.Put(e)
-	return fe.finish(x)
+	p.Put(e)
+	if len(x) == 0 {
+		return nil
+	}
+	if fe.cfg.DeltaOrder > 0 {
+		x = features.AddDeltas(x, fe.cfg.DeltaOrder, fe.cfg.DeltaWindow)
+	}
+	if fe.cfg.CMVN == "utterance" {
+		features.CMVN(x, true)
+	}
+	return x
 }
 
 // warped returns the extractor pool for VTLN factor warp.
@@ -95,24 +109,7 @@ func (fe *FrontEndComputer) ComputeWarped(samples []float32, warp float64) [][]f
 	if err != nil {
 		panic("asr: " + err.Error())
 	}
-	e := p.Get().(extractor)
-	x := e.Compute(samples)
-	p.Put(e)
-	return fe.finish(x)
-}
-
-// finish adds deltas and normalizes.
-func (fe *FrontEndComputer) finish(x [][]float32) [][]float32 {
-	if len(x) == 0 {
-		return nil
-	}
-	if fe.cfg.DeltaOrder > 0 {
-		x = features.AddDeltas(x, fe.cfg.DeltaOrder, fe.cfg.DeltaWindow)
-	}
-	if fe.cfg.CMVN == "utterance" {
-		features.CMVN(x, true)
-	}
-	return x
+	return fe.computeWith(p, samples)
 }
 
 // Input returns the network input for samples: Compute, then StackFrames.

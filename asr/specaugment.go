@@ -91,5 +91,9 @@ func (v VTLP) check() error {
 
 // draw returns a factor in [Min, Max] rounded to 0.01.
 func (v VTLP) draw(rng *rand.Rand) float64 {
-	return math.Round(100*(v.Min+(v.Max-v.Min)*rng.Float64())) / 100
+	return roundWarp(v.Min + (v.Max-v.Min)*rng.Float64())
 }
+
+// roundWarp rounds a VTLP factor to 0.01, so that the front end keeps one
+// filterbank per distinct factor.
+func roundWarp(w float64) float64 { return math.Round(100*w) / 100 }

@@ -170,7 +170,7 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	}
 	if o.VTLP.Prob > 0 {
 		// A warp the front end rejects should stop training now, not in a batch.
-		for _, w := range []float64{math.Round(100*o.VTLP.Min) / 100, math.Round(100*o.VTLP.Max) / 100} {
+		for _, w := range []float64{roundWarp(o.VTLP.Min), roundWarp(o.VTLP.Max)} {
 			if _, err := fe.warped(w); err != nil {
 				return nil, fmt.Errorf("asr: vtlp: %v", err)
 			}

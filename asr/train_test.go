@@ -160,6 +160,17 @@ func checkToyRecognizer(t *testing.T, dir string, m *Model, o Options) {
 	}
 }
 
+// trainAs trains with o, writing the model to out, and fails the test on error.
+func trainAs(t *testing.T, out string, o TrainOptions, resume bool) *Model {
+	t.Helper()
+	o.Out = out
+	m, _, err := Train(o, resume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // sameWeights reports whether two models of one config have identical weights.
 func sameWeights(x, y *Model) bool {
 	for _, s := range TensorSpecs(&x.Config) {
@@ -184,13 +195,8 @@ func TestTrainResumeAndSeed(t *testing.T) {
 	base.SpecAugment = DefaultSpecAugment()
 
 	run := func(name string, o TrainOptions, resume bool) *Model {
-		o.Out = filepath.Join(dir, name)
 		o.Checkpoint = filepath.Join(dir, "run.ckpt")
-		m, _, err := Train(o, resume)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
+		return trainAs(t, filepath.Join(dir, name), o, resume)
 	}
 	a := run("a.safetensors", base, false)
 	b := run("b.safetensors", base, false)
@@ -268,14 +274,7 @@ func TestTrainVTLP(t *testing.T) {
 	base.Epochs = 2
 	base.Dev = nil
 	base.VTLP = VTLP{Prob: 1, Min: 0.85, Max: 1.15}
-	run := func(name string, o TrainOptions) *Model {
-		o.Out = filepath.Join(dir, name)
-		m, _, err := Train(o, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	run := func(name string, o TrainOptions) *Model { return trainAs(t, filepath.Join(dir, name), o, false) }
 	a, b := run("a.safetensors", base), run("b.safetensors", base)
 	plain := base
 	plain.VTLP = VTLP{}
