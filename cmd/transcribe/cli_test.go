@@ -425,6 +425,17 @@ func TestUsageErrors(t *testing.T) {
 	if r.code != exitFailed || !strings.Contains(r.stderr, "model file") {
 		t.Errorf("a WAV as model: exit %d, %q", r.code, r.stderr)
 	}
+	// train --vtlp takes exactly three numbers; a good value reaches the options.
+	for _, v := range []string{"1,2", "0.5,0.85,1.15,9", "a,b,c"} {
+		r = cli(t, "", nil, "train", "--vtlp", v, "--print-config")
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--vtlp") {
+			t.Errorf("train --vtlp %s: exit %d, %q", v, r.code, r.stderr)
+		}
+	}
+	r = cli(t, "", nil, "train", "--vtlp", "0.5, 0.85,1.15", "--print-config")
+	if r.code != 0 || !strings.Contains(r.stdout, `"max": 1.15`) {
+		t.Errorf("train --vtlp 0.5,0.85,1.15: exit %d, %q", r.code, r.stdout)
+	}
 }
 
 func TestVersion(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ecoute/ecoute/asr"
@@ -165,12 +166,19 @@ Flags:
 		o.SpecAugment = asr.SpecAugment{}
 	}
 	if set["vtlp"] {
-		var v asr.VTLP
-		if _, err := fmt.Sscanf(strings.ReplaceAll(*vtlp, ",", " "), "%g %g %g", &v.Prob, &v.Min, &v.Max); err != nil {
+		var v [3]float64
+		parts := strings.Split(*vtlp, ",")
+		ok := len(parts) == len(v)
+		for i := 0; ok && i < len(v); i++ {
+			var err error
+			v[i], err = strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+			ok = err == nil
+		}
+		if !ok {
 			fmt.Fprintf(stderr, "transcribe train: --vtlp wants PROB,MIN,MAX such as 0.5,0.85,1.15, not %q\n", *vtlp)
 			return exitUsage
 		}
-		o.VTLP = v
+		o.VTLP = asr.VTLP{Prob: v[0], Min: v[1], Max: v[2]}
 	}
 	if set["features"] {
 		switch *feats {
