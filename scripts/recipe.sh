@@ -20,9 +20,13 @@
 #   nohup scripts/recipe.sh >/work/recipe.out 2>&1 &
 # Then: transcribe --model /work/recipe/model.safetensors clip.wav
 set -eu
-case "${1:-}" in -h|--help|-*)
+case "${1:-}" in
+-h|--help)
 	sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit 0 ;;
+-*)
+	echo "usage: scripts/recipe.sh [OUT] [N] [BUDGET_MINUTES] (see --help)" >&2
+	exit 2 ;;
 esac
 OUT=${1:-/work/recipe}
 N=${2:-12000}
