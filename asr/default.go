@@ -7,9 +7,12 @@ import (
 )
 
 // The default English model and its LM, embedded in every binary that
-// imports asr (see default/README.md for how they were made).
+// imports asr (see default/README.md for how they were made). Only the
+// model file is embedded: the folder also holds the recipe's config and F32
+// training checkpoint, which would more than double every binary and the
+// browser payload.
 //
-//go:embed default
+//go:embed default/model.safetensors
 var defaultFS embed.FS
 
 // DefaultModelPath is the default model's path inside the embedded files.

@@ -1,6 +1,9 @@
 package asr
 
-import "testing"
+import (
+	"io/fs"
+	"testing"
+)
 
 func TestDefaultModel(t *testing.T) {
 	m, err := Default()
@@ -21,5 +24,23 @@ func TestDefaultModel(t *testing.T) {
 		if _, err := m.LM.Model(); err != nil {
 			t.Errorf("embedded LM: %v", err)
 		}
+	}
+}
+
+// TestDefaultEmbedsOnlyTheModel guards binary and browser payload size: the
+// checkpoint and docs beside the model must not be embedded.
+func TestDefaultEmbedsOnlyTheModel(t *testing.T) {
+	var files []string
+	err := fs.WalkDir(defaultFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0] != DefaultModelPath {
+		t.Errorf("embedded files %v, want only %s", files, DefaultModelPath)
 	}
 }
