@@ -142,6 +142,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, err
 	}
 	specs := map[string]bool{}
+	quantized := false
 	for _, s := range TensorSpecs(&c) {
 		specs[s.Name] = true
 		info, ok := f.Lookup(s.Name)
@@ -151,6 +152,10 @@ func Load(data []byte) (*Model, error) {
 		if !sameShape(info.Shape, s.Shape) {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("shape %v, want %v", info.Shape, s.Shape)}
 		}
+		quantized = quantized || info.DType == safetensors.I8
+	}
+	if quantized {
+		return loadInt8(f, c)
 	}
 	// Other tensors (the LM, a checkpoint's optimizer state) are not the
 	// network's.
@@ -169,18 +174,73 @@ func Load(data []byte) (*Model, error) {
 		return nil, &ModelError{What: "tensors", Msg: err.Error()}
 	}
 	m := newModel(c, net)
+	if err := m.loadLM(f); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// loadLM attaches the LM tensor of f, if there is one.
+func (m *Model) loadLM(f *safetensors.File) error {
 	if lm, ok := f.Lookup(lmTensor); ok {
 		b, err := f.Bytes(lmTensor)
 		if err == nil && lm.DType != safetensors.U8 {
 			err = fmt.Errorf("dtype %s", lm.DType)
 		}
 		if err != nil {
-			return nil, &ModelError{What: "tensor " + lmTensor, Msg: fmt.Sprintf("want U8 bytes of an ARPA file (%v)", err)}
+			return &ModelError{What: "tensor " + lmTensor, Msg: fmt.Sprintf("want U8 bytes of an ARPA file (%v)", err)}
 		}
 		m.LM, err = ParseLanguageModel(b)
 		if err != nil {
-			return nil, &ModelError{What: "tensor " + lmTensor, Msg: err.Error()}
+			return &ModelError{What: "tensor " + lmTensor, Msg: err.Error()}
 		}
+	}
+	return nil
+}
+
+// scaleSuffix names the per-row scales of an I8 weight matrix: tensor
+// "fc.weight" in I8 has its scales in "fc.weight.scale" (F32, one per row).
+const scaleSuffix = ".scale"
+
+// loadInt8 loads a file written by SaveInt8: each network tensor is I8 with
+// per-row F32 scales, or a float type; all are converted to float32 (a copy).
+func loadInt8(f *safetensors.File, c Config) (*Model, error) {
+	tensors := map[string][]float32{}
+	for _, s := range TensorSpecs(&c) {
+		info, _ := f.Lookup(s.Name)
+		if info.DType != safetensors.I8 {
+			v, err := f.Float32(s.Name)
+			if err != nil {
+				return nil, &ModelError{What: "tensor " + s.Name, Msg: err.Error()}
+			}
+			tensors[s.Name] = v
+			continue
+		}
+		rows := s.Shape[0]
+		sc, ok := f.Lookup(s.Name + scaleSuffix)
+		if !ok || len(s.Shape) != 2 || !sameShape(sc.Shape, []int{rows}) {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("I8 weights need F32 per-row scales %q of shape [%d]", s.Name+scaleSuffix, rows)}
+		}
+		scale, err := f.Float32(s.Name + scaleSuffix)
+		if err != nil {
+			return nil, &ModelError{What: "tensor " + s.Name + scaleSuffix, Msg: err.Error()}
+		}
+		q, _ := f.Bytes(s.Name)
+		cols := s.Shape[1]
+		v := make([]float32, len(q))
+		for r := 0; r < rows; r++ {
+			for j := 0; j < cols; j++ {
+				v[r*cols+j] = float32(int8(q[r*cols+j])) * scale[r]
+			}
+		}
+		tensors[s.Name] = v
+	}
+	m, err := NewModel(c, tensors)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.loadLM(f); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -212,24 +272,44 @@ func LoadFile(path string) (*Model, error) {
 
 // Save writes m as a model file: the tensors of TensorSpecs in order, F32,
 // with the config JSON in __metadata__, and the LM (if any) as a U8 tensor.
-func (m *Model) Save(w io.Writer) error { return m.save(w, false) }
+func (m *Model) Save(w io.Writer) error { return m.save(w, dtypeF32) }
 
 // SaveHalf is Save with the weights stored as IEEE half floats (F16): half
 // the size, for downloads; loading converts them back to float32 (a copy).
-func (m *Model) SaveHalf(w io.Writer) error { return m.save(w, true) }
+func (m *Model) SaveHalf(w io.Writer) error { return m.save(w, dtypeF16) }
 
-func (m *Model) save(w io.Writer, half bool) error {
+// SaveInt8 is Save with each weight matrix stored as signed 8-bit integers
+// with one F32 scale per row (tensor NAME.scale; symmetric, scale = the
+// row's largest magnitude / 127) and the biases as F32: a quarter of the
+// size, for downloads. Loading converts back to float32 (a copy). PyTorch
+// reads such a file only with the scales applied by hand.
+func (m *Model) SaveInt8(w io.Writer) error { return m.save(w, dtypeI8) }
+
+const (
+	dtypeF32 = iota
+	dtypeF16
+	dtypeI8
+)
+
+func (m *Model) save(w io.Writer, dtype int) error {
 	cfg, err := json.Marshal(&m.Config)
 	if err != nil {
 		return err
 	}
 	var ts []safetensors.Tensor
 	for _, s := range TensorSpecs(&m.Config) {
-		t := safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.Tensor(s.Name)}
-		if half {
-			t = safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.F16, Raw: toF16(m.Tensor(s.Name))}
+		v := m.Tensor(s.Name)
+		switch {
+		case dtype == dtypeF16:
+			ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.F16, Raw: toF16(v)})
+		case dtype == dtypeI8 && len(s.Shape) == 2:
+			q, scale := quantizeRows(v, s.Shape[0], s.Shape[1])
+			ts = append(ts,
+				safetensors.Tensor{Name: s.Name, Shape: s.Shape, DType: safetensors.I8, Raw: q},
+				safetensors.Tensor{Name: s.Name + scaleSuffix, Shape: s.Shape[:1], F32: scale})
+		default:
+			ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: v})
 		}
-		ts = append(ts, t)
 	}
 	if m.LM != nil && len(m.LM.Source) > 0 {
 		ts = append(ts, safetensors.Tensor{Name: lmTensor, Shape: []int{len(m.LM.Source)}, DType: safetensors.U8, Raw: m.LM.Source})
@@ -254,6 +334,29 @@ func (m *Model) SaveFile(path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// quantizeRows quantizes the rows x cols matrix v row by row to int8:
+// q = round(v / scale), scale = max |v| of the row / 127 (1 for a zero row).
+func quantizeRows(v []float32, rows, cols int) ([]byte, []float32) {
+	q := make([]byte, len(v))
+	scale := make([]float32, rows)
+	for r := 0; r < rows; r++ {
+		row := v[r*cols : (r+1)*cols]
+		var amax float32
+		for _, x := range row {
+			amax = max(amax, float32(math.Abs(float64(x))))
+		}
+		s := amax / 127
+		if s == 0 || math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
+			s = 1
+		}
+		scale[r] = s
+		for j, x := range row {
+			q[r*cols+j] = byte(int8(max(-127, min(127, math.Round(float64(x/s))))))
+		}
+	}
+	return q, scale
 }
 
 // toF16 converts to IEEE 754 half precision, rounding to nearest even;

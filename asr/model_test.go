@@ -206,3 +206,71 @@ func TestSaveHalf(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveInt8(t *testing.T) {
+	m := randomModel(t, smallConfig(), 4)
+	m.LM, _ = ParseLanguageModel([]byte("\\data\\\nngram 1=3\n\n\\1-grams:\n-1\t<s>\n-0.5\t</s>\n-0.3\thello\n\n\\end\\\n"))
+	var full, q bytes.Buffer
+	if err := m.Save(&full); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SaveInt8(&q); err != nil {
+		t.Fatal(err)
+	}
+	if q.Len() > full.Len()*4/10 {
+		t.Errorf("int8 file %d bytes, full %d", q.Len(), full.Len())
+	}
+	m2, err := Load(q.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.LM == nil || string(m2.LM.Source) != string(m.LM.Source) {
+		t.Error("the LM did not survive")
+	}
+	for _, s := range TensorSpecs(&m.Config) {
+		a, b := m.Tensor(s.Name), m2.Tensor(s.Name)
+		if len(s.Shape) == 1 {
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("%s[%d]: bias %v became %v (biases stay F32)", s.Name, i, a[i], b[i])
+				}
+			}
+			continue
+		}
+		cols := s.Shape[1]
+		for r := 0; r < s.Shape[0]; r++ {
+			var amax float64
+			for _, x := range a[r*cols : (r+1)*cols] {
+				amax = math.Max(amax, math.Abs(float64(x)))
+			}
+			// Rounding to the nearest of 255 levels: at most half a step.
+			step := amax / 127
+			for j := 0; j < cols; j++ {
+				if e := math.Abs(float64(a[r*cols+j] - b[r*cols+j])); e > step/2*1.0001 {
+					t.Fatalf("%s[%d][%d]: %v became %v (step %v)", s.Name, r, j, a[r*cols+j], b[r*cols+j], step)
+				}
+			}
+		}
+	}
+
+	// I8 weights without their scales are an error that names them.
+	f, err := safetensors.Parse(q.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []safetensors.Tensor
+	for _, info := range f.Tensors {
+		if info.Name == "fc.weight.scale" {
+			continue
+		}
+		b, _ := f.Bytes(info.Name)
+		ts = append(ts, safetensors.Tensor{Name: info.Name, Shape: info.Shape, DType: info.DType, Raw: b})
+	}
+	var bad bytes.Buffer
+	if err := safetensors.Write(&bad, ts, f.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(bad.Bytes()); err == nil || !strings.Contains(err.Error(), "fc.weight.scale") {
+		t.Errorf("int8 file without fc.weight.scale: err = %v", err)
+	}
+}

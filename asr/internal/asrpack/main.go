@@ -4,6 +4,7 @@
 //
 //	go run ./asr/internal/asrpack -model phase-b.safetensors -lm lm.arpa -half \
 //	    -o asr/default/model.safetensors
+//	go run ./asr/internal/asrpack -model big.safetensors -lm lm.arpa -int8 -o small.safetensors
 //	go run ./asr/internal/asrpack -model ep13.safetensors,ep14.safetensors,ep15.safetensors -o avg.safetensors
 package main
 
@@ -21,6 +22,7 @@ func main() {
 	in := flag.String("model", "", "trained model file, or a comma-separated list of files of the same configuration whose weights are averaged")
 	lmPath := flag.String("lm", "", "ARPA word LM to embed (empty: keep the model's)")
 	half := flag.Bool("half", false, "store weights as F16")
+	int8 := flag.Bool("int8", false, "store weight matrices as int8 with per-row scales (biases F32)")
 	notes := flag.String("notes", "", "append to the provenance notes")
 	out := flag.String("o", "", "output model file")
 	flag.Parse()
@@ -38,9 +40,14 @@ func main() {
 		m.Config.Provenance.Notes += *notes
 	}
 	var buf bytes.Buffer
-	if *half {
+	switch {
+	case *half && *int8:
+		check(fmt.Errorf("-half and -int8 exclude each other"))
+	case *int8:
+		check(m.SaveInt8(&buf))
+	case *half:
 		check(m.SaveHalf(&buf))
-	} else {
+	default:
 		check(m.Save(&buf))
 	}
 	// Check that it loads.
