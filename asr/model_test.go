@@ -161,6 +161,12 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte{})
+	var q bytes.Buffer
+	m := randomModel(f, smallConfig(), 5)
+	if err := m.SaveInt8(&q); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(q.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Load(b)
 		if err == nil && m == nil {
