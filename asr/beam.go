@@ -60,6 +60,17 @@ func (r *Recognizer) beamDecode(lp [][]float32) ([]Word, []Hypothesis, bool) {
 	if err != nil {
 		return nil, nil, false
 	}
+	if pen := float32(r.o.BlankPenalty); pen != 0 && len(lp) > 0 {
+		b := r.vocab.blank
+		pl := make([][]float32, len(lp))
+		buf := make([]float32, 0, len(lp)*len(lp[0]))
+		for t, row := range lp {
+			buf = append(buf, row...)
+			pl[t] = buf[len(buf)-len(row):]
+			pl[t][b] -= pen
+		}
+		lp = pl
+	}
 	res, err := dec.Decode(lp, hot)
 	if err != nil {
 		return nil, nil, false

@@ -97,3 +97,36 @@ func probRow(V int, p map[int]float64) []float32 {
 	}
 	return r
 }
+
+// TestBlankPenalty: a weak "a" between frames where the blank is likely is
+// dropped by beam search; a blank penalty of 1.5 nats makes it cheap enough
+// to keep. Greedy decoding ignores the penalty, and the caller's
+// log-probabilities are not modified.
+func TestBlankPenalty(t *testing.T) {
+	m := randomModel(t, smallConfig(), 5)
+	v := newCharVocab(m.Config.Tokenizer)
+	a, b, blank := v.index['a'], v.index['b'], v.blank
+	V := m.Config.OutputSize
+	row := func(p map[int]float64) []float32 { return probRow(V, p) }
+	lp := [][]float32{
+		row(map[int]float64{b: 0.9}),
+		row(map[int]float64{blank: 0.7, a: 0.25}),
+		row(map[int]float64{blank: 0.7, a: 0.25}),
+		row(map[int]float64{b: 0.9}),
+	}
+	before := lp[1][blank]
+	for _, tc := range []struct {
+		beam int
+		pen  float64
+		want string
+	}{{8, 0, "bb"}, {8, 1.5, "bab"}, {1, 1.5, "bb"}} {
+		r := NewRecognizer(m, Options{Beam: tc.beam, BlankPenalty: tc.pen})
+		words, _ := r.decode(lp)
+		if len(words) != 1 || words[0].Word != tc.want {
+			t.Errorf("beam %d, blank penalty %g: words %+v, want %q", tc.beam, tc.pen, words, tc.want)
+		}
+	}
+	if lp[1][blank] != before {
+		t.Errorf("the log-probabilities were modified: %v, was %v", lp[1][blank], before)
+	}
+}

@@ -37,15 +37,20 @@ type Hotword struct {
 
 // Options controls decoding.
 type Options struct {
-	Beam       int       // prefix beam width; 0 or 1 decodes greedily
-	UseLM      bool      // fuse the model's word n-gram LM (beam search only)
-	Lexicon    bool      // with UseLM: only words of the LM's vocabulary (and hotwords)
-	Alpha      float64   // LM weight
-	Beta       float64   // word insertion bonus
-	Hotwords   []Hotword // boosted words (beam search only)
-	NBest      int       // hypotheses kept in Result.NBest (0: none)
-	Timestamps bool      // fill Result.Words (times and confidences)
-	VAD        VADOptions
+	Beam    int     // prefix beam width; 0 or 1 decodes greedily
+	UseLM   bool    // fuse the model's word n-gram LM (beam search only)
+	Lexicon bool    // with UseLM: only words of the LM's vocabulary (and hotwords)
+	Alpha   float64 // LM weight
+	Beta    float64 // word insertion bonus
+	// BlankPenalty is subtracted from the CTC blank's log-probability in
+	// every frame before beam search (not greedy decoding): a positive value
+	// makes labels cheaper, which counters the deletions a model makes on
+	// speech unlike its training data.
+	BlankPenalty float64
+	Hotwords     []Hotword // boosted words (beam search only)
+	NBest        int       // hypotheses kept in Result.NBest (0: none)
+	Timestamps   bool      // fill Result.Words (times and confidences)
+	VAD          VADOptions
 }
 
 // DefaultOptions returns beam search of width 32 with the model's LM when it

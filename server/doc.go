@@ -16,7 +16,8 @@
 // application/octet-stream, or a multipart/form-data upload whose file field
 // is named "file" or "audio". Decoding options come from the query string (or
 // from other multipart fields) and use the CLI's flag names: beam, lm, alpha,
-// beta, hotword (repeatable, WORD or WORD:BOOST), timestamps, nbest.
+// beta, blank-penalty, hotword (repeatable, WORD or WORD:BOOST), timestamps,
+// nbest, lexicon.
 //
 // Limits are checked before any work starts, in this order: method (405),
 // content type (415), declared body size (413), actual body size (413), audio

@@ -456,6 +456,8 @@ func (h *Handler) applyOptions(q url.Values, o *asr.Options) error {
 			o.Alpha, err = float(name, last)
 		case "beta":
 			o.Beta, err = float(name, last)
+		case "blank-penalty":
+			o.BlankPenalty, err = float(name, last)
 		case "hotword", "hotwords":
 			for _, v := range vals {
 				for _, s := range strings.Split(v, ",") {
@@ -472,7 +474,7 @@ func (h *Handler) applyOptions(q url.Values, o *asr.Options) error {
 				return errorf(http.StatusBadRequest, "too many hotwords: %d (at most %d)", len(o.Hotwords), DefaultMaxHotwords)
 			}
 		default:
-			return errorf(http.StatusBadRequest, "unknown option %q; known: beam, nbest, lm, alpha, beta, hotword, timestamps", name)
+			return errorf(http.StatusBadRequest, "unknown option %q; known: beam, nbest, lm, lexicon, alpha, beta, blank-penalty, hotword, timestamps", name)
 		}
 		if err != nil {
 			return err
@@ -596,6 +598,7 @@ Options (query string, or form fields before the file):
   beam=N             beam width, 1 = greedy (1..%[2]d)
   lm=false           decode without the model's language model
   alpha=F, beta=F    language model weight and word insertion bonus
+  blank-penalty=F    taken from the CTC blank's log-probability (beam search)
   hotword=WORD[:B]   boost WORD by B (repeatable)
   nbest=N            the N best hypotheses (0..%[3]d, default 3)
   timestamps=false   no word times

@@ -363,6 +363,7 @@ func TestOptions(t *testing.T) {
 		{"lm=true&alpha=0.5&beta=1.5", func(o *asr.Options) { o.UseLM, o.Alpha, o.Beta = true, 0.5, 1.5 }},
 		{"lm=0", func(o *asr.Options) { o.UseLM = false }},
 		{"lexicon=false", func(o *asr.Options) { o.Lexicon = false }},
+		{"blank-penalty=0.75", func(o *asr.Options) { o.BlankPenalty = 0.75 }},
 		{"timestamps", func(o *asr.Options) { o.Timestamps = true }},
 		{"timestamps=1", func(o *asr.Options) { o.Timestamps = true }},
 		{"hotword=ecoute&hotword=paris:2.5", func(o *asr.Options) {
@@ -393,7 +394,7 @@ func TestOptions(t *testing.T) {
 	}
 	for _, q := range []string{
 		"beam=0", "beam=-3", "beam=x", "beam=100000", "nbest=-1", "nbest=99",
-		"lm=maybe", "alpha=NaN", "beta=1e309", "hotword=:3", "hotword=a:b", "colour=blue",
+		"lm=maybe", "alpha=NaN", "beta=1e309", "blank-penalty=x", "hotword=:3", "hotword=a:b", "colour=blue",
 	} {
 		r := post(h, "/v1/transcribe?"+q, "audio/wav", tone(t, 0.2))
 		if r.code != 400 {

@@ -107,21 +107,22 @@ func describeModel(m *asr.Model, source string, bytes int, since time.Time) Mode
 
 // Options mirror the flags of `transcribe`: nil fields keep asr.DefaultOptions.
 type Options struct {
-	Beam       *int     `json:"beam,omitempty"`       // beam width; 1 is greedy decoding (--beam)
-	LM         *bool    `json:"lm,omitempty"`         // language-model fusion on or off (--lm)
-	Lexicon    *bool    `json:"lexicon,omitempty"`    // only words the LM knows (--lexicon)
-	Alpha      *float64 `json:"alpha,omitempty"`      // LM weight (--alpha)
-	Beta       *float64 `json:"beta,omitempty"`       // word insertion bonus (--beta)
-	Hotwords   Hotwords `json:"hotwords,omitempty"`   // words to favour (--hotwords)
-	NBest      *int     `json:"nbest,omitempty"`      // hypotheses to return (--nbest)
-	Timestamps *bool    `json:"timestamps,omitempty"` // word start/end times (--timestamps)
+	Beam         *int     `json:"beam,omitempty"`         // beam width; 1 is greedy decoding (--beam)
+	LM           *bool    `json:"lm,omitempty"`           // language-model fusion on or off (--lm)
+	Lexicon      *bool    `json:"lexicon,omitempty"`      // only words the LM knows (--lexicon)
+	Alpha        *float64 `json:"alpha,omitempty"`        // LM weight (--alpha)
+	Beta         *float64 `json:"beta,omitempty"`         // word insertion bonus (--beta)
+	BlankPenalty *float64 `json:"blankPenalty,omitempty"` // taken from the blank's log-probability (--blank-penalty)
+	Hotwords     Hotwords `json:"hotwords,omitempty"`     // words to favour (--hotwords)
+	NBest        *int     `json:"nbest,omitempty"`        // hypotheses to return (--nbest)
+	Timestamps   *bool    `json:"timestamps,omitempty"`   // word start/end times (--timestamps)
 }
 
 // DefaultOptions returns asr.DefaultOptions in the form of Options, with
 // every field set: what a page shows before the user changes anything.
 func DefaultOptions() Options {
 	a := asr.DefaultOptions()
-	return Options{Beam: &a.Beam, LM: &a.UseLM, Lexicon: &a.Lexicon, Alpha: &a.Alpha, Beta: &a.Beta, NBest: &a.NBest, Timestamps: &a.Timestamps}
+	return Options{Beam: &a.Beam, LM: &a.UseLM, Lexicon: &a.Lexicon, Alpha: &a.Alpha, Beta: &a.Beta, BlankPenalty: &a.BlankPenalty, NBest: &a.NBest, Timestamps: &a.Timestamps}
 }
 
 // DefaultHotwordBoost is the boost of a hotword given without one, as for
@@ -232,6 +233,9 @@ func (o Options) asrOptions() (asr.Options, error) {
 	}
 	if o.Beta != nil {
 		r.Beta = *o.Beta
+	}
+	if o.BlankPenalty != nil {
+		r.BlankPenalty = *o.BlankPenalty
 	}
 	if o.Hotwords != nil {
 		r.Hotwords = append([]asr.Hotword(nil), o.Hotwords...)

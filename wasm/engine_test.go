@@ -55,7 +55,7 @@ func code(err error) string {
 }
 
 func TestParseOptions(t *testing.T) {
-	o, err := ParseOptions(`{"beam": 4, "lm": false, "nbest": 3, "timestamps": true, "alpha": 0.7,
+	o, err := ParseOptions(`{"beam": 4, "lm": false, "nbest": 3, "timestamps": true, "alpha": 0.7, "blankPenalty": 0.5,
 		"hotwords": ["Gopher:3", {"word": "ecoute"}, {"word": "wasm", "boost": 1.5}]}`)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestParseOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := asr.DefaultOptions()
-	want.Beam, want.UseLM, want.NBest, want.Timestamps, want.Alpha = 4, false, 3, true, 0.7
+	want.Beam, want.UseLM, want.NBest, want.Timestamps, want.Alpha, want.BlankPenalty = 4, false, 3, true, 0.7, 0.5
 	want.Hotwords = []asr.Hotword{{Word: "gopher", Boost: 3}, {Word: "ecoute", Boost: DefaultHotwordBoost}, {Word: "wasm", Boost: 1.5}}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("asr options\n got %+v\nwant %+v", a, want)

@@ -20,6 +20,8 @@ export interface TranscribeOptions {
   alpha?: number;
   /** Word insertion bonus (--beta). */
   beta?: number;
+  /** Taken from the CTC blank's log-probability before beam search; higher keeps more letters (--blank-penalty). */
+  blankPenalty?: number;
   /** Words to favour: "word,other:3.5", or an array of such strings or {word, boost} (--hotwords). */
   hotwords?: string | Array<string | { word: string; boost?: number }>;
   /** Number of alternative hypotheses to return (--nbest). */

@@ -105,7 +105,7 @@ export class Ecoute {
   /**
    * Transcribes a WAV/FLAC file or mono samples.
    * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
-   * @param {{beam?: number, lm?: boolean, alpha?: number, beta?: number, hotwords?: string|Array, nbest?: number, timestamps?: boolean}} [options]
+   * @param {{beam?: number, lm?: boolean, alpha?: number, beta?: number, blankPenalty?: number, hotwords?: string|Array, nbest?: number, timestamps?: boolean}} [options]
    */
   transcribe(audio, options = {}) {
     return this.#run("transcribe", { audio: audioArg(audio), options });

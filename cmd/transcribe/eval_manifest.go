@@ -349,6 +349,9 @@ unreadable data, 2 usage error.
 	} else if !d.noLM && m.LM != nil {
 		dec += fmt.Sprintf(", LM alpha %g beta %g", d.alpha, d.beta)
 	}
+	if d.beam > 1 && d.blankPen != 0 {
+		dec += fmt.Sprintf(", blank penalty %g", d.blankPen)
+	}
 	if *format == "json" {
 		var wj, cj bytes.Buffer
 		wrep.WriteJSON(&wj, *details)

@@ -63,6 +63,7 @@ type decodeFlags struct {
 	beam     int
 	alpha    float64
 	beta     float64
+	blankPen float64
 	hotwords hotwordList
 	jobs     int
 	rawRate  int
@@ -80,6 +81,7 @@ func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&d.beam, "beam", o.Beam, "beam width; 1 decodes greedily (fastest, no LM)")
 	fs.Float64Var(&d.alpha, "alpha", o.Alpha, "LM weight")
 	fs.Float64Var(&d.beta, "beta", o.Beta, "word insertion bonus")
+	fs.Float64Var(&d.blankPen, "blank-penalty", o.BlankPenalty, "subtracted from the CTC blank's log-probability before beam search; higher keeps more letters (fewer deletions)")
 	fs.Var(&d.hotwords, "hotword", fmt.Sprintf("boost WORD (a name, a rare term) in beam search, by BOOST log units (default %g); repeatable: --hotword ecoute:8 --hotword kaldi", defaultHotwordBoost))
 	fs.IntVar(&d.jobs, "j", runtime.NumCPU(), "files transcribed in parallel")
 	fs.IntVar(&d.rawRate, "raw-rate", 0, "inputs are headerless PCM at this sample rate (see --raw-format)")
@@ -174,7 +176,7 @@ func (d *decodeFlags) options() asr.Options {
 	o.Beam = d.beam
 	o.UseLM = !d.noLM
 	o.Lexicon = d.lexicon
-	o.Alpha, o.Beta = d.alpha, d.beta
+	o.Alpha, o.Beta, o.BlankPenalty = d.alpha, d.beta, d.blankPen
 	o.Hotwords = d.hotwords
 	o.Timestamps = true
 	return o
