@@ -20,6 +20,17 @@ fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 ./scripts/build-wasm.sh
+# The page's payload with the embedded default model must stay under 5 MB
+# gzipped (the module and the page files with wasm_exec.js, each gzipped alone).
+payload=0
+for f in web/ecoute.wasm web/*.html web/*.js web/*.css; do
+	payload=$((payload + $(gzip -9c "$f" | wc -c)))
+done
+echo "tests/browser: page payload $payload bytes gzipped"
+if [[ $payload -ge 5000000 ]]; then
+	echo "tests/browser: FAIL: the page payload is $payload bytes gzipped, over 5 MB" >&2
+	exit 1
+fi
 go build -o "$bin/transcribe" ./cmd/transcribe
 go build -o "$bin/native" ./tests/browser/native
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
