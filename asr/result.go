@@ -45,7 +45,8 @@ type Options struct {
 	// BlankPenalty is subtracted from the CTC blank's log-probability in
 	// every frame before beam search (not greedy decoding): a positive value
 	// makes labels cheaper, which counters the deletions a model makes on
-	// speech unlike its training data.
+	// speech unlike its training data. Hypothesis scores (Score,
+	// AcousticScore) are then those of the penalized log-probabilities.
 	BlankPenalty float64
 	Hotwords     []Hotword // boosted words (beam search only)
 	NBest        int       // hypotheses kept in Result.NBest (0: none)
@@ -54,9 +55,9 @@ type Options struct {
 }
 
 // DefaultOptions returns beam search of width 32 with the model's LM when it
-// has one, restricted to the LM's words, and word timestamps. Alpha, Beta and
-// Lexicon were chosen on speechocean762-dev with the default model (see
-// asr/default/README.md).
+// has one, restricted to the LM's words, a blank penalty of 0.5, and word
+// timestamps. Alpha, Beta, BlankPenalty and Lexicon were chosen on
+// speechocean762-dev with the default model (see asr/default/README.md).
 func DefaultOptions() Options {
-	return Options{Beam: 32, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, Timestamps: true, VAD: DefaultVADOptions()}
+	return Options{Beam: 32, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, BlankPenalty: 0.5, Timestamps: true, VAD: DefaultVADOptions()}
 }
