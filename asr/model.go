@@ -203,17 +203,19 @@ func (m *Model) loadLM(f *safetensors.File) error {
 const scaleSuffix = ".scale"
 
 // loadInt8 loads a file written by SaveInt8: each network tensor is I8 with
-// per-row F32 scales, or a float type; all are converted to float32 (a copy).
+// per-row F32 scales, or a float type; all are converted to float32 straight
+// into the network's parameters (one copy of the weights in memory).
 func loadInt8(f *safetensors.File, c Config) (*Model, error) {
-	tensors := map[string][]float32{}
+	net := lstm.New(netConfig(&c))
 	for _, s := range TensorSpecs(&c) {
 		info, _ := f.Lookup(s.Name)
+		dst := net.Params.Tensor(s.Name).W()
 		if info.DType != safetensors.I8 {
 			v, err := f.Float32(s.Name)
 			if err != nil {
 				return nil, &ModelError{What: "tensor " + s.Name, Msg: err.Error()}
 			}
-			tensors[s.Name] = v
+			copy(dst, v)
 			continue
 		}
 		rows := s.Shape[0]
@@ -227,18 +229,13 @@ func loadInt8(f *safetensors.File, c Config) (*Model, error) {
 		}
 		q, _ := f.Bytes(s.Name)
 		cols := s.Shape[1]
-		v := make([]float32, len(q))
 		for r := 0; r < rows; r++ {
 			for j := 0; j < cols; j++ {
-				v[r*cols+j] = float32(int8(q[r*cols+j])) * scale[r]
+				dst[r*cols+j] = float32(int8(q[r*cols+j])) * scale[r]
 			}
 		}
-		tensors[s.Name] = v
 	}
-	m, err := NewModel(c, tensors)
-	if err != nil {
-		return nil, err
-	}
+	m := newModel(c, net)
 	if err := m.loadLM(f); err != nil {
 		return nil, err
 	}

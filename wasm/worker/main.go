@@ -4,6 +4,7 @@ package main
 
 import (
 	"net/http"
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/syumai/workers"
@@ -11,7 +12,14 @@ import (
 	"github.com/ecoute/ecoute/server"
 )
 
+// memoryLimit is the Go heap size the collector works to stay under. An
+// isolate has 128 MB, and wasm linear memory only grows: without a limit the
+// heap may grow to twice what is live before a collection, and a burst of
+// requests left the instance at 100 MiB; with it the peak stays lower.
+const memoryLimit = 64 << 20
+
 func main() {
+	debug.SetMemoryLimit(memoryLimit)
 	h := server.New(server.Config{Load: loadModel})
 	if stockShim {
 		workers.Serve(h)
