@@ -1,6 +1,6 @@
 // Command asrpack assembles a deployable model file: a trained model (or the
 // average of the weights of several snapshots of one training run), a word
-// n-gram LM (ARPA, stored inside the file) and optionally F16 weights.
+// n-gram LM (ARPA, stored inside the file), and F32, F16 or int8 weights.
 //
 //	go run ./asr/internal/asrpack -model phase-b.safetensors -lm lm.arpa -half \
 //	    -o asr/default/model.safetensors
@@ -69,9 +69,9 @@ func load(paths []string) (*asr.Model, error) {
 	for _, s := range specs {
 		sum[s.Name] = make([]float64, len(first.Tensor(s.Name)))
 	}
-	for _, p := range paths {
+	for i, p := range paths {
 		m := first
-		if p != paths[0] {
+		if i > 0 {
 			if m, err = asr.LoadFile(p); err != nil {
 				return nil, err
 			}
