@@ -48,8 +48,9 @@ type TrainOptions struct {
 	Augment     bool                 `json:"augment"`      // on-the-fly audio augmentation
 	AugmentProb float64              `json:"augment_prob"` // fraction of utterances augmented
 	AugmentOpts audio.AugmentOptions `json:"augment_options"`
-	SpecAugment SpecAugment          `json:"spec_augment"`  // zero value: off
-	VTLP        VTLP                 `json:"vtlp,omitzero"` // zero value: off
+	SpecAugment SpecAugment          `json:"spec_augment"`     // zero value: off
+	VTLP        VTLP                 `json:"vtlp,omitzero"`    // zero value: off
+	Dropout     float32              `json:"dropout,omitzero"` // dropout on the inputs of LSTM layers 2..N (as nn.LSTM's); 0: off
 
 	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint (and score dev) this often (0: epochs only)
 	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
@@ -168,6 +169,9 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	if err := o.VTLP.check(); err != nil {
 		return nil, err
 	}
+	if !(o.Dropout >= 0 && o.Dropout < 1) {
+		return nil, fmt.Errorf("asr: dropout %g: want a probability in [0, 1)", o.Dropout)
+	}
 	if o.VTLP.Prob > 0 {
 		// A warp the front end rejects should stop training now, not in a batch.
 		for _, w := range []float64{roundWarp(o.VTLP.Min), roundWarp(o.VTLP.Max)} {
@@ -180,7 +184,7 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 		return nil, err
 	}
 	t.net = lstm.New(lstm.Config{Input: t.cfg.InputSize, Hidden: t.cfg.HiddenSize, Layers: t.cfg.NumLayers,
-		Bidirectional: t.cfg.Bidirectional, Output: t.cfg.OutputSize})
+		Bidirectional: t.cfg.Bidirectional, Output: t.cfg.OutputSize, Dropout: o.Dropout})
 	t.net.Threads = o.Threads
 	t.net.Init(o.Seed, lstm.InitOptions{ForgetBias: o.ForgetBias})
 	t.ws = lstm.NewWorkspace(o.Seed)
@@ -590,6 +594,11 @@ func (t *trainer) progress(e, k, n, total int, loss, fps float64, lr float32, et
 func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 	in := t.cfg.InputSize
 	b := lstm.PadBatch(p.inputs, in)
+	if t.o.Dropout > 0 {
+		// Masks depend on the seed and the step only, so a resumed run
+		// draws the ones an uninterrupted run would.
+		t.ws.Reseed(t.o.Seed<<32 ^ uint64(t.st.Step))
+	}
 	out := t.net.Forward(t.ws, b, true)
 	V := t.cfg.OutputSize
 	logits := make([][][]float32, b.B)

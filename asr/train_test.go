@@ -300,6 +300,56 @@ func TestTrainVTLP(t *testing.T) {
 	}
 }
 
+// TestTrainDropout: dropout masks come from the seed and the step (two runs
+// agree, and a run stopped and resumed matches one that was not), dropout
+// changes the model, a checkpoint made without it is not resumed with it,
+// and a probability outside [0, 1) is refused.
+func TestTrainDropout(t *testing.T) {
+	dir := t.TempDir()
+	man := toyCorpus(t, dir, toyTexts[:8])
+	base := toyOptions(dir, man)
+	base.Epochs = 4
+	base.Dev = nil
+	base.Model.NumLayers = 2
+	base.Dropout = 0.3
+	run := func(name string, o TrainOptions, resume bool) *Model {
+		o.Checkpoint = filepath.Join(dir, name+".ckpt")
+		return trainAs(t, filepath.Join(dir, name), o, resume)
+	}
+	a, b := run("a.safetensors", base, false), run("b.safetensors", base, false)
+	half := base
+	half.MaxSteps = 3
+	run("c.safetensors", half, false)
+	c := run("c.safetensors", base, true)
+	plain := base
+	plain.Dropout = 0
+	d := run("d.safetensors", plain, false)
+	if a.Config.Provenance.Steps < 6 {
+		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
+	}
+	if !sameWeights(a, b) {
+		t.Error("same seed with dropout gave different models")
+	}
+	if !sameWeights(a, c) {
+		t.Error("with dropout, stopping after 3 steps and resuming gave a different model than one run")
+	}
+	if sameWeights(a, d) {
+		t.Error("dropout did not change the model")
+	}
+	other := base
+	other.Checkpoint = filepath.Join(dir, "d.safetensors.ckpt")
+	if _, _, err := Train(other, true); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("resume of a run without dropout with dropout: %v", err)
+	}
+	for _, p := range []float32{-0.1, 1, float32(math.NaN())} {
+		o := base
+		o.Dropout = p
+		if _, _, err := Train(o, false); err == nil || !strings.Contains(err.Error(), "dropout") {
+			t.Errorf("dropout %v: %v", p, err)
+		}
+	}
+}
+
 func TestComputeWarped(t *testing.T) {
 	fe, err := NewFrontEnd(DefaultConfig().FrontEnd)
 	if err != nil {

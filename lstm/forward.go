@@ -81,6 +81,12 @@ func NewWorkspace(seed uint64) *Workspace {
 	return &Workspace{rng: rand.New(rand.NewPCG(seed, 1))}
 }
 
+// Reseed makes the workspace draw its next dropout masks from
+// rand.New(rand.NewPCG(seed, 1)), as a new workspace of that seed would. A
+// trainer that reseeds before every step (from its seed and the step number)
+// gets the same masks after resuming from a checkpoint as in one run.
+func (ws *Workspace) Reseed(seed uint64) { ws.rng = rand.New(rand.NewPCG(seed, 1)) }
+
 // HN and CN return the final states [Layers*Dirs][B][Hidden] of the last
 // Forward (each sequence's state after its own last frame).
 func (ws *Workspace) HN() []float32 { return ws.hn }

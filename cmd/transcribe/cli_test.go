@@ -436,6 +436,17 @@ func TestUsageErrors(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"max": 1.15`) {
 		t.Errorf("train --vtlp 0.5,0.85,1.15: exit %d, %q", r.code, r.stdout)
 	}
+	// train --dropout is a probability below 1.
+	for _, v := range []string{"1", "-0.1", "x"} {
+		r = cli(t, "", nil, "train", "--dropout", v, "--print-config")
+		if r.code != exitUsage || !strings.Contains(r.stderr, "dropout") {
+			t.Errorf("train --dropout %s: exit %d, %q", v, r.code, r.stderr)
+		}
+	}
+	r = cli(t, "", nil, "train", "--dropout", "0.2", "--print-config")
+	if r.code != 0 || !strings.Contains(r.stdout, `"dropout": 0.2`) {
+		t.Errorf("train --dropout 0.2: exit %d, %q", r.code, r.stdout)
+	}
 }
 
 func TestVersion(t *testing.T) {

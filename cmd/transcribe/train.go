@@ -56,6 +56,7 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		augment     = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
 		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
 		vtlp        = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
+		dropout     = fs.Float64("dropout", 0, "dropout probability between LSTM layers in training, e.g. 0.2 (default 0: off)")
 		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
 		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
 		stopAfter   = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
@@ -158,6 +159,13 @@ Flags:
 	}
 	if set["seed"] {
 		o.Seed = *seed
+	}
+	if set["dropout"] {
+		if !(*dropout >= 0 && *dropout < 1) {
+			fmt.Fprintf(stderr, "transcribe train: --dropout %g: want a probability in [0, 1)\n", *dropout)
+			return exitUsage
+		}
+		o.Dropout = float32(*dropout)
 	}
 	if set["augment"] {
 		o.Augment = *augment
