@@ -184,6 +184,34 @@ func sameWeights(x, y *Model) bool {
 	return true
 }
 
+// seedAndResume trains with base twice, and once stopped after stop steps
+// and resumed, in dir under names starting with prefix. It fails the test
+// unless the three models are identical (what says which options they had)
+// and returns the first.
+func seedAndResume(t *testing.T, dir, prefix string, base TrainOptions, stop int, what string) *Model {
+	t.Helper()
+	run := func(name string, o TrainOptions, resume bool) *Model {
+		o.Checkpoint = filepath.Join(dir, prefix+name+".ckpt")
+		return trainAs(t, filepath.Join(dir, prefix+name+".safetensors"), o, resume)
+	}
+	a := run("a", base, false)
+	b := run("b", base, false)
+	half := base
+	half.MaxSteps = stop
+	run("c", half, false)
+	c := run("c", base, true)
+	if a.Config.Provenance.Steps < stop+3 {
+		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
+	}
+	if !sameWeights(a, b) {
+		t.Errorf("same seed %sgave different models", what)
+	}
+	if !sameWeights(a, c) {
+		t.Errorf("%sstopping after %d steps and resuming gave a different model than an uninterrupted run", what, stop)
+	}
+	return a
+}
+
 func TestTrainResumeAndSeed(t *testing.T) {
 	dir := t.TempDir()
 	man := toyCorpus(t, dir, toyTexts[:8])
@@ -194,35 +222,16 @@ func TestTrainResumeAndSeed(t *testing.T) {
 	base.AugmentProb = 1
 	base.SpecAugment = DefaultSpecAugment()
 
-	run := func(name string, o TrainOptions, resume bool) *Model {
-		o.Checkpoint = filepath.Join(dir, "run.ckpt")
-		return trainAs(t, filepath.Join(dir, name), o, resume)
-	}
-	a := run("a.safetensors", base, false)
-	b := run("b.safetensors", base, false)
-	half := base
-	half.MaxSteps = 5
-	run("c.safetensors", half, false)
-	c := run("c.safetensors", base, true)
+	a := seedAndResume(t, dir, "", base, 5, "")
 	other := base
 	other.Seed = 99
-	d := run("d.safetensors", other, false)
-	if a.Config.Provenance.Steps < 8 {
-		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
-	}
-	if !sameWeights(a, b) {
-		t.Error("same seed gave different models")
-	}
-	if !sameWeights(a, c) {
-		t.Error("stopping after 5 steps and resuming gave a different model than an uninterrupted run")
-	}
-	if sameWeights(a, d) {
+	if d := trainAs(t, filepath.Join(dir, "d.safetensors"), other, false); sameWeights(a, d) {
 		t.Error("different seeds gave the same model")
 	}
 	// Resuming with different options is refused.
 	bad := base
 	bad.LR = 0.5
-	bad.Checkpoint = filepath.Join(dir, "run.ckpt")
+	bad.Checkpoint = filepath.Join(dir, "a.ckpt")
 	if _, _, err := Train(bad, true); err == nil || !strings.Contains(err.Error(), "other options") {
 		t.Errorf("resume with other options: %v", err)
 	}
@@ -312,32 +321,15 @@ func TestTrainDropout(t *testing.T) {
 	base.Dev = nil
 	base.Model.NumLayers = 2
 	base.Dropout = 0.3
-	run := func(name string, o TrainOptions, resume bool) *Model {
-		o.Checkpoint = filepath.Join(dir, name+".ckpt")
-		return trainAs(t, filepath.Join(dir, name), o, resume)
-	}
-	a, b := run("a.safetensors", base, false), run("b.safetensors", base, false)
-	half := base
-	half.MaxSteps = 3
-	run("c.safetensors", half, false)
-	c := run("c.safetensors", base, true)
+	a := seedAndResume(t, dir, "drop-", base, 3, "with dropout ")
 	plain := base
 	plain.Dropout = 0
-	d := run("d.safetensors", plain, false)
-	if a.Config.Provenance.Steps < 6 {
-		t.Fatalf("only %d steps", a.Config.Provenance.Steps)
-	}
-	if !sameWeights(a, b) {
-		t.Error("same seed with dropout gave different models")
-	}
-	if !sameWeights(a, c) {
-		t.Error("with dropout, stopping after 3 steps and resuming gave a different model than one run")
-	}
-	if sameWeights(a, d) {
+	plain.Checkpoint = filepath.Join(dir, "plain.ckpt")
+	if d := trainAs(t, filepath.Join(dir, "plain.safetensors"), plain, false); sameWeights(a, d) {
 		t.Error("dropout did not change the model")
 	}
 	other := base
-	other.Checkpoint = filepath.Join(dir, "d.safetensors.ckpt")
+	other.Checkpoint = plain.Checkpoint
 	if _, _, err := Train(other, true); err == nil || !strings.Contains(err.Error(), "other options") {
 		t.Errorf("resume of a run without dropout with dropout: %v", err)
 	}

@@ -425,27 +425,20 @@ func TestUsageErrors(t *testing.T) {
 	if r.code != exitFailed || !strings.Contains(r.stderr, "model file") {
 		t.Errorf("a WAV as model: exit %d, %q", r.code, r.stderr)
 	}
-	// train --vtlp takes exactly three numbers; a good value reaches the options.
-	for _, v := range []string{"1,2", "0.5,0.85,1.15,9", "a,b,c"} {
-		r = cli(t, "", nil, "train", "--vtlp", v, "--print-config")
-		if r.code != exitUsage || !strings.Contains(r.stderr, "--vtlp") {
-			t.Errorf("train --vtlp %s: exit %d, %q", v, r.code, r.stderr)
+	// train --vtlp takes exactly three numbers and --dropout a probability
+	// below 1; good values reach the options.
+	for _, c := range [][2]string{{"--vtlp", "1,2"}, {"--vtlp", "0.5,0.85,1.15,9"}, {"--vtlp", "a,b,c"},
+		{"--dropout", "1"}, {"--dropout", "-0.1"}, {"--dropout", "x"}} {
+		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
+		if r.code != exitUsage || !strings.Contains(r.stderr, c[0][1:]) {
+			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stderr)
 		}
 	}
-	r = cli(t, "", nil, "train", "--vtlp", "0.5, 0.85,1.15", "--print-config")
-	if r.code != 0 || !strings.Contains(r.stdout, `"max": 1.15`) {
-		t.Errorf("train --vtlp 0.5,0.85,1.15: exit %d, %q", r.code, r.stdout)
-	}
-	// train --dropout is a probability below 1.
-	for _, v := range []string{"1", "-0.1", "x"} {
-		r = cli(t, "", nil, "train", "--dropout", v, "--print-config")
-		if r.code != exitUsage || !strings.Contains(r.stderr, "dropout") {
-			t.Errorf("train --dropout %s: exit %d, %q", v, r.code, r.stderr)
+	for _, c := range [][3]string{{"--vtlp", "0.5, 0.85,1.15", `"max": 1.15`}, {"--dropout", "0.2", `"dropout": 0.2`}} {
+		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
+		if r.code != 0 || !strings.Contains(r.stdout, c[2]) {
+			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stdout)
 		}
-	}
-	r = cli(t, "", nil, "train", "--dropout", "0.2", "--print-config")
-	if r.code != 0 || !strings.Contains(r.stdout, `"dropout": 0.2`) {
-		t.Errorf("train --dropout 0.2: exit %d, %q", r.code, r.stdout)
 	}
 }
 
