@@ -184,6 +184,17 @@ func sameWeights(x, y *Model) bool {
 	return true
 }
 
+// toyRun makes a toy corpus of 8 utterances in a new temporary folder and
+// returns the folder and options that train on it for epochs with no dev set.
+func toyRun(t *testing.T, epochs float64) (string, TrainOptions) {
+	t.Helper()
+	dir := t.TempDir()
+	o := toyOptions(dir, toyCorpus(t, dir, toyTexts[:8]))
+	o.Epochs = epochs
+	o.Dev = nil
+	return dir, o
+}
+
 // seedAndResume trains with base twice, and once stopped after stop steps
 // and resumed, in dir under names starting with prefix. It fails the test
 // unless the three models are identical (what says which options they had)
@@ -213,11 +224,7 @@ func seedAndResume(t *testing.T, dir, prefix string, base TrainOptions, stop int
 }
 
 func TestTrainResumeAndSeed(t *testing.T) {
-	dir := t.TempDir()
-	man := toyCorpus(t, dir, toyTexts[:8])
-	base := toyOptions(dir, man)
-	base.Epochs = 6
-	base.Dev = nil
+	dir, base := toyRun(t, 6)
 	base.Augment = true
 	base.AugmentProb = 1
 	base.SpecAugment = DefaultSpecAugment()
@@ -277,11 +284,7 @@ func TestTrainSkipsNaNBatch(t *testing.T) {
 // augmentations (two runs agree), they change the model, a checkpoint made
 // with other VTLP options is not resumed, and bad factors are refused.
 func TestTrainVTLP(t *testing.T) {
-	dir := t.TempDir()
-	man := toyCorpus(t, dir, toyTexts[:8])
-	base := toyOptions(dir, man)
-	base.Epochs = 2
-	base.Dev = nil
+	dir, base := toyRun(t, 2)
 	base.VTLP = VTLP{Prob: 1, Min: 0.85, Max: 1.15}
 	run := func(name string, o TrainOptions) *Model { return trainAs(t, filepath.Join(dir, name), o, false) }
 	a, b := run("a.safetensors", base), run("b.safetensors", base)
@@ -314,11 +317,7 @@ func TestTrainVTLP(t *testing.T) {
 // changes the model, a checkpoint made without it is not resumed with it,
 // and a probability outside [0, 1) is refused.
 func TestTrainDropout(t *testing.T) {
-	dir := t.TempDir()
-	man := toyCorpus(t, dir, toyTexts[:8])
-	base := toyOptions(dir, man)
-	base.Epochs = 4
-	base.Dev = nil
+	dir, base := toyRun(t, 4)
 	base.Model.NumLayers = 2
 	base.Dropout = 0.3
 	a := seedAndResume(t, dir, "drop-", base, 3, "with dropout ")
