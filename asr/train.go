@@ -16,6 +16,7 @@ import (
 
 	"github.com/ecoute/ecoute/audio"
 	"github.com/ecoute/ecoute/ctc"
+	"github.com/ecoute/ecoute/internal/kernel"
 	"github.com/ecoute/ecoute/internal/safetensors"
 	"github.com/ecoute/ecoute/lstm"
 )
@@ -51,6 +52,11 @@ type TrainOptions struct {
 	SpecAugment SpecAugment          `json:"spec_augment"`     // zero value: off
 	VTLP        VTLP                 `json:"vtlp,omitzero"`    // zero value: off
 	Dropout     float32              `json:"dropout,omitzero"` // dropout on the inputs of LSTM layers 2..N (as nn.LSTM's); 0: off
+	// InterCTC is the weight w of an intermediate CTC loss: the loss
+	// becomes (1-w)·CTC(top layer) + w·CTC(middle layer), both through the
+	// one output layer (Lee & Watanabe 2021). The middle layer is number
+	// (NumLayers-1)/2 from 0 (the second of three). 0: off.
+	InterCTC float64 `json:"inter_ctc,omitzero"`
 
 	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint (and score dev) this often (0: epochs only)
 	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
@@ -171,6 +177,12 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	}
 	if !(o.Dropout >= 0 && o.Dropout < 1) {
 		return nil, fmt.Errorf("asr: dropout %g: want a probability in [0, 1)", o.Dropout)
+	}
+	if !(o.InterCTC >= 0 && o.InterCTC < 1) {
+		return nil, fmt.Errorf("asr: inter_ctc %g: want a weight in [0, 1)", o.InterCTC)
+	}
+	if o.InterCTC > 0 && t.cfg.NumLayers < 2 {
+		return nil, fmt.Errorf("asr: inter_ctc needs at least 2 LSTM layers, the model has %d", t.cfg.NumLayers)
 	}
 	if o.VTLP.Prob > 0 {
 		// A warp the front end rejects should stop training now, not in a batch.
@@ -599,49 +611,129 @@ func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 		// draws the ones an uninterrupted run would.
 		t.ws.Reseed(t.o.Seed<<32 ^ uint64(t.st.Step))
 	}
-	out := t.net.Forward(t.ws, b, true)
-	V := t.cfg.OutputSize
-	logits := make([][][]float32, b.B)
-	dy := make([]float32, len(out))
-	grads := make([][][]float32, b.B)
 	targets := make([][]int, b.B)
 	frames := 0
 	for i := 0; i < b.B; i++ {
-		L := len(p.inputs[i])
-		logits[i] = lstm.Frames(out, b.T, b.B, V, i, L)
-		grads[i] = lstm.Frames(dy, b.T, b.B, V, i, L)
 		targets[i] = t.utts[p.idx[i]].labels
-		frames += L * t.cfg.FrontEnd.Stack
+		frames += len(p.inputs[i]) * t.cfg.FrontEnd.Stack
 	}
-	bo := ctc.BatchOptions{Logits: true, Workers: t.o.Threads}
-	bo.Blank = t.cfg.Tokenizer.Blank
-	losses, _, err := ctc.BatchLossGrad(logits, targets, bo, grads)
-	var sum float64
-	good := 0
-	for _, l := range losses {
-		if math.IsNaN(l) || math.IsInf(l, 0) {
-			continue // BatchLossGrad left this sequence's gradient zero
-		}
-		sum += l
-		good++
+	bl := batchLoss{net: t.net, ws: t.ws, blank: t.cfg.Tokenizer.Blank, threads: t.o.Threads, inter: t.o.InterCTC}
+	loss, _, err := bl.lossGrad(b, targets)
+	if err != nil {
+		return 0, 0, false, err.Error()
 	}
-	if good == 0 {
-		return 0, 0, false, fmt.Sprintf("no sequence had a finite loss (%v)", err)
-	}
-	// Mean over the utterances that have a loss.
-	scale := float32(1 / float64(good))
-	for i := range dy {
-		dy[i] *= scale
-	}
-	t.net.Params.ZeroGrad()
-	t.net.Backward(t.ws, dy)
 	g := t.net.Params.Grad
 	norm := lstm.ClipGlobalNorm(g, t.o.Clip)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
 	}
 	t.adam.Step(t.net.Params.Data, g, lr)
-	return sum / float64(good), frames, true, ""
+	return loss, frames, true, ""
+}
+
+// batchLoss computes the training loss of a batch and its gradient.
+type batchLoss struct {
+	net     *lstm.Model
+	ws      *lstm.Workspace
+	blank   int
+	threads int
+	inter   float64 // weight of the intermediate CTC loss (0: none)
+}
+
+// lossGrad runs a training Forward and Backward on b and leaves in
+// net.Params.Grad (zeroed first) the gradient of
+//
+//	(1-w)·mean CTC(top) + w·mean CTC(fc(middle layer))
+//
+// with w = bl.inter, the means taken over the utterances whose CTC loss is
+// finite (the others get no gradient). It returns the two mean losses, final
+// (the top layer's, what the trainer reports) and mid (0 without the
+// intermediate loss), or an error when no utterance has a finite loss.
+func (bl batchLoss) lossGrad(b lstm.Batch, targets [][]int) (final, mid float64, err error) {
+	net, ws := bl.net, bl.ws
+	out := net.Forward(ws, b, true)
+	net.Params.ZeroGrad()
+	V := net.Output
+	lengths := b.Lengths
+	if lengths == nil {
+		lengths = make([]int, b.B)
+		for i := range lengths {
+			lengths[i] = b.T
+		}
+	}
+	// ctcGrad puts the per-utterance CTC gradients of logits [T][B][V] into
+	// a new slice and returns it with the losses.
+	ctcGrad := func(logits []float32) ([]float32, []float64, error) {
+		dz := make([]float32, len(logits))
+		lv := make([][][]float32, b.B)
+		gv := make([][][]float32, b.B)
+		for i := range b.B {
+			lv[i] = lstm.Frames(logits, b.T, b.B, V, i, lengths[i])
+			gv[i] = lstm.Frames(dz, b.T, b.B, V, i, lengths[i])
+		}
+		bo := ctc.BatchOptions{Logits: true, Workers: bl.threads}
+		bo.Blank = bl.blank
+		losses, _, err := ctc.BatchLossGrad(lv, targets, bo, gv)
+		return dz, losses, err
+	}
+	finite := func(l float64) bool { return !math.IsNaN(l) && !math.IsInf(l, 0) }
+	dy, losses, cerr := ctcGrad(out)
+	good := 0
+	for _, l := range losses {
+		if finite(l) {
+			final += l
+			good++
+		}
+	}
+	if good == 0 {
+		return 0, 0, fmt.Errorf("no sequence had a finite loss (%v)", cerr)
+	}
+	final /= float64(good)
+	w := bl.inter
+	scale := float32((1 - w) / float64(good))
+	for i := range dy {
+		dy[i] *= scale
+	}
+	ws.LayerGrads = nil
+	if w > 0 {
+		k := (net.Layers - 1) / 2
+		h := ws.LayerOutput(k)
+		fc := net.FC
+		TB := b.T * b.B
+		z := make([]float32, TB*V)
+		bias := fc.B.W()
+		for r := range TB {
+			copy(z[r*V:(r+1)*V], bias)
+		}
+		kernel.Sgemm(false, true, TB, V, fc.In, 1, h, fc.In, fc.W.W(), fc.In, 1, z, V)
+		dz, ml, _ := ctcGrad(z)
+		for i, l := range ml {
+			if finite(l) && finite(losses[i]) {
+				mid += l
+			}
+		}
+		mid /= float64(good)
+		scale := float32(w / float64(good))
+		for i := range dz {
+			dz[i] *= scale
+		}
+		// The shared head's gradient from this loss, and the gradient of
+		// the middle layer's output: dW += dZᵀ·H, db += Σ dZ, dH = dZ·W.
+		kernel.Sgemm(true, false, V, fc.In, TB, 1, dz, V, h, fc.In, 1, fc.W.G(), fc.In)
+		db := fc.B.G()
+		for r := range TB {
+			for j, v := range dz[r*V : (r+1)*V] {
+				db[j] += v
+			}
+		}
+		dh := make([]float32, TB*fc.In)
+		kernel.Sgemm(false, false, TB, fc.In, V, 1, dz, V, fc.W.W(), fc.In, 0, dh, fc.In)
+		ws.LayerGrads = make([][]float32, net.Layers)
+		ws.LayerGrads[k] = dh
+	}
+	net.Backward(ws, dy)
+	ws.LayerGrads = nil
+	return final, mid, nil
 }
 
 func (t *trainer) names(idx []int) string {

@@ -14,6 +14,7 @@ import (
 // leaves the gradients with respect to the initial states in ws.DH0/DC0 and,
 // when ws.InputGrad is set, with respect to the inputs in ws.DX (for a model
 // with an embedding, the embedding rows receive it in Params.Grad instead).
+// Gradients in ws.LayerGrads are added at their layers on the way down.
 // Rows of dy at padding frames are ignored. dy is not modified.
 //
 // It panics if the last Forward on ws was not a training one, if Backward
@@ -68,9 +69,25 @@ func (m *Model) Backward(ws *Workspace, dy []float32) {
 	if ws.DHN != nil && len(ws.DHN) != ns || ws.DCN != nil && len(ws.DCN) != ns {
 		panic(fmt.Sprintf("lstm: final-state gradients have %d and %d values, need %d", len(ws.DHN), len(ws.DCN), ns))
 	}
+	if ws.LayerGrads != nil && len(ws.LayerGrads) != m.Layers {
+		panic(fmt.Sprintf("lstm: LayerGrads has %d entries for %d layers", len(ws.LayerGrads), m.Layers))
+	}
+	for l, g := range ws.LayerGrads {
+		if g != nil && len(g) != TB*D*H {
+			panic(fmt.Sprintf("lstm: LayerGrads[%d] has %d values, layer output is [T=%d][B=%d][%d]", l, len(g), T, B, D*H))
+		}
+	}
 	ws.dh0 = grow(ws.dh0, ns)
 	ws.dc0 = grow(ws.dc0, ns)
 	for l := m.Layers - 1; l >= 0; l-- {
+		// ws.layers[l].dy now holds the gradient that flows down from the
+		// head or from layer l+1; add the loss's own share at this layer.
+		if ws.LayerGrads != nil && ws.LayerGrads[l] != nil {
+			dy := ws.layers[l].dy
+			for i, v := range ws.LayerGrads[l] {
+				dy[i] += v
+			}
+		}
 		m.backwardLayer(ws, l)
 	}
 }

@@ -55,6 +55,12 @@ type Workspace struct {
 	// DHN and DCN, when set before Backward, are gradients of the loss with
 	// respect to the final states [Layers*Dirs][B][Hidden].
 	DHN, DCN []float32
+	// LayerGrads, when set before Backward, has one entry per layer: a
+	// non-nil entry l [T][B][Dirs*Hidden] is added to the gradient with
+	// respect to layer l's output (see LayerOutput), for a loss that also
+	// reads a lower layer, such as an intermediate CTC loss. Rows at padding
+	// frames are ignored.
+	LayerGrads [][]float32
 
 	rng     *rand.Rand
 	T, B    int
@@ -104,6 +110,16 @@ func (ws *Workspace) DX() []float32 { return ws.dx }
 // Hidden returns the output of the LSTM stack [T][B][Dirs*Hidden] of the
 // last Forward (zero at padding frames).
 func (ws *Workspace) Hidden() []float32 { return ws.layers[len(ws.layers)-1].y }
+
+// LayerOutput returns the output [T][B][Dirs*Hidden] of layer l (from 0) of
+// the last Forward, before any dropout of the layer above (zero at padding
+// frames). It panics if l is not a layer of the last Forward.
+func (ws *Workspace) LayerOutput(l int) []float32 {
+	if l < 0 || l >= len(ws.layers) {
+		panic(fmt.Sprintf("lstm: layer %d of a %d-layer stack", l, len(ws.layers)))
+	}
+	return ws.layers[l].y
+}
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ecoute/ecoute/internal/kernel"
@@ -416,4 +417,30 @@ func TestShapePanics(t *testing.T) {
 		}
 	}()
 	m.Forward(NewWorkspace(0), Batch{X: make([]float32, 10), T: 2, B: 2}, false)
+}
+
+// TestLayerGradsChecked: LayerGrads of the wrong count or length panic with
+// a message that names the shapes, before any gradient is written.
+func TestLayerGradsChecked(t *testing.T) {
+	m := New(Config{Input: 3, Hidden: 2, Layers: 2, Bidirectional: true})
+	m.Init(1, InitOptions{})
+	for _, c := range []struct {
+		grads [][]float32
+		want  string
+	}{
+		{[][]float32{nil}, "1 entries for 2 layers"},
+		{[][]float32{make([]float32, 7), nil}, "LayerGrads[0] has 7 values, layer output is [T=2][B=2][4]"},
+	} {
+		ws := NewWorkspace(0)
+		m.Forward(ws, Batch{X: make([]float32, 12), T: 2, B: 2}, true)
+		ws.LayerGrads = c.grads
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), c.want) {
+					t.Errorf("panic %v, want one saying %q", r, c.want)
+				}
+			}()
+			m.Backward(ws, make([]float32, 16))
+		}()
+	}
 }

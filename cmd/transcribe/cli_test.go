@@ -425,16 +425,17 @@ func TestUsageErrors(t *testing.T) {
 	if r.code != exitFailed || !strings.Contains(r.stderr, "model file") {
 		t.Errorf("a WAV as model: exit %d, %q", r.code, r.stderr)
 	}
-	// train --vtlp takes exactly three numbers and --dropout a probability
-	// below 1; good values reach the options.
+	// train --vtlp takes exactly three numbers, --dropout a probability
+	// below 1 and --inter-ctc a weight below 1; good values reach the options.
 	for _, c := range [][2]string{{"--vtlp", "1,2"}, {"--vtlp", "0.5,0.85,1.15,9"}, {"--vtlp", "a,b,c"},
-		{"--dropout", "1"}, {"--dropout", "-0.1"}, {"--dropout", "x"}} {
+		{"--dropout", "1"}, {"--dropout", "-0.1"}, {"--dropout", "x"}, {"--inter-ctc", "1"}, {"--inter-ctc", "-0.2"}} {
 		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
 		if r.code != exitUsage || !strings.Contains(r.stderr, c[0][1:]) {
 			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stderr)
 		}
 	}
-	for _, c := range [][3]string{{"--vtlp", "0.5, 0.85,1.15", `"max": 1.15`}, {"--dropout", "0.2", `"dropout": 0.2`}} {
+	for _, c := range [][3]string{{"--vtlp", "0.5, 0.85,1.15", `"max": 1.15`}, {"--dropout", "0.2", `"dropout": 0.2`},
+		{"--inter-ctc", "0.3", `"inter_ctc": 0.3`}} {
 		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
 		if r.code != 0 || !strings.Contains(r.stdout, c[2]) {
 			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stdout)

@@ -57,6 +57,7 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
 		vtlp        = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
 		dropout     = fs.Float64("dropout", 0, "dropout probability between LSTM layers in training, e.g. 0.2 (default 0: off)")
+		interCTC    = fs.Float64("inter-ctc", 0, "weight `W` of an intermediate CTC loss on the middle LSTM layer's output, through the same output layer: loss = (1-W)·CTC(top) + W·CTC(middle), e.g. 0.3 (default 0: off)")
 		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
 		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
 		stopAfter   = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
@@ -82,6 +83,9 @@ Examples:
 
   # vocal tract length perturbation on half of the utterances
   transcribe train --config train.json --vtlp 0.5,0.85,1.15
+
+  # an intermediate CTC loss on the middle layer (weight 0.3)
+  transcribe train --config train.json --inter-ctc 0.3
 
   # a quick model from your own recordings
   transcribe train --train my.tsv --dev my-dev.tsv --epochs 20 --hidden 128 --layers 2
@@ -166,6 +170,13 @@ Flags:
 			return exitUsage
 		}
 		o.Dropout = float32(*dropout)
+	}
+	if set["inter-ctc"] {
+		if !(*interCTC >= 0 && *interCTC < 1) {
+			fmt.Fprintf(stderr, "transcribe train: --inter-ctc %g: want a weight in [0, 1)\n", *interCTC)
+			return exitUsage
+		}
+		o.InterCTC = *interCTC
 	}
 	if set["augment"] {
 		o.Augment = *augment

@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Golden loss and gradients for the trainer's intermediate CTC loss, from PyTorch.
+
+Run by hand from the repository root (Debian python3-torch):
+    /usr/bin/python3 testdata/gen/asr_interctc_golden.py
+Writes testdata/asr/interctc.safetensors, read by asr/train_test.go.
+
+The network is a 3-layer bidirectional LSTM (three one-layer nn.LSTM modules,
+so the middle layer's output can be read) with an nn.Linear head shared by two
+CTC losses: one on the top layer's output and one on the middle layer's
+(Lee & Watanabe 2021, "Intermediate loss regularization for CTC-based speech
+recognition"). With F.ctc_loss(reduction="none") per utterance and the mean
+over the batch:
+
+    loss = (1 - w) * mean_b CTC(log_softmax(fc(y3))) + w * mean_b CTC(log_softmax(fc(y2)))
+
+The file holds the inputs, lengths, targets (padded with -1), the parameters
+under the names of one 3-layer nn.LSTM ("lstm.weight_ih_l1", ...) and
+"fc.weight"/"fc.bias", the two mean losses, and "grad." + name for every
+parameter. Computed in float64 on float32-representable values.
+"""
+import json, os, struct
+import torch
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "asr", "interctc.safetensors")
+
+
+def write_safetensors(path, tensors, meta):
+    header, blobs, off = {"__metadata__": meta}, [], 0
+    for name, t in tensors.items():
+        a = t.detach().to(torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(a)]}
+        blobs.append(a)
+        off += len(a)
+    h = json.dumps(header).encode()
+    h += b" " * ((8 - (8 + len(h)) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def main():
+    g = torch.Generator().manual_seed(11)
+    T, B, I, H, L, V, w = 9, 3, 4, 5, 3, 6, 0.3
+    lengths = [9, 6, 8]
+    targets = [[1, 2, 2, 3], [4, 5], [3, 1, 5]]
+    layers = [torch.nn.LSTM(I if k == 0 else 2 * H, H, 1, bidirectional=True).double() for k in range(L)]
+    fc = torch.nn.Linear(2 * H, V).double()
+    params = {}
+    with torch.no_grad():
+        for k, m in enumerate(layers):
+            for n, p in m.named_parameters():
+                p.copy_(((torch.rand(p.shape, generator=g, dtype=torch.float64) * 2 - 1) * 0.6).float().double())
+                params["lstm." + n.replace("_l0", "_l%d" % k)] = p
+        for n, p in fc.named_parameters():
+            p.copy_(((torch.rand(p.shape, generator=g, dtype=torch.float64) * 2 - 1) * 0.8).float().double())
+            params["fc." + n] = p
+    x = torch.randn(T, B, I, generator=g, dtype=torch.float64).float().double()
+    lens = torch.tensor(lengths)
+    outs = []
+    h = x
+    for m in layers:
+        y, _ = m(pack_padded_sequence(h, lens, enforce_sorted=False))
+        h, _ = pad_packed_sequence(y, total_length=T)
+        outs.append(h)
+
+    def ctc(y):
+        lp = F.log_softmax(fc(y), dim=-1)
+        flat = torch.tensor([t for tg in targets for t in tg])
+        per = F.ctc_loss(lp, flat, lens, torch.tensor([len(t) for t in targets]),
+                         blank=0, reduction="none", zero_infinity=False)
+        return per.mean()
+
+    final, mid = ctc(outs[2]), ctc(outs[1])
+    loss = (1 - w) * final + w * mid
+    loss.backward()
+    pad = torch.full((B, max(len(t) for t in targets)), -1.0, dtype=torch.float64)
+    for b, tg in enumerate(targets):
+        pad[b, :len(tg)] = torch.tensor(tg, dtype=torch.float64)
+    t = {"x": x, "lengths": lens.double(), "targets": pad,
+         "loss.final": final.detach().reshape(1), "loss.mid": mid.detach().reshape(1)}
+    for n, p in params.items():
+        t[n] = p.detach()
+        t["grad." + n] = p.grad
+    meta = {"config": json.dumps({"T": T, "B": B, "input": I, "hidden": H, "layers": L,
+                                   "output": V, "weight": w, "mid_layer": 1}),
+            "generator": "testdata/gen/asr_interctc_golden.py, torch " + torch.__version__}
+    write_safetensors(OUT, t, meta)
+    print("final", float(final), "mid", float(mid), "loss", float(loss))
+
+
+if __name__ == "__main__":
+    main()
