@@ -19,6 +19,7 @@ import (
 	"github.com/ecoute/ecoute/internal/kernel"
 	"github.com/ecoute/ecoute/internal/safetensors"
 	"github.com/ecoute/ecoute/lstm"
+	"github.com/ecoute/ecoute/text"
 )
 
 // TrainOptions configures Train. The zero value of a field means its
@@ -57,6 +58,8 @@ type TrainOptions struct {
 	// one output layer (Lee & Watanabe 2021). The middle layer is number
 	// (NumLayers-1)/2 from 0 (the second of three). 0: off.
 	InterCTC float64 `json:"inter_ctc,omitzero"`
+	// PhoneCTC adds a phone CTC loss on the middle layer (zero value: off).
+	PhoneCTC PhoneCTC `json:"phone_ctc,omitzero"`
 
 	CheckpointMinutes float64 `json:"checkpoint_minutes"` // also checkpoint (and score dev) this often (0: epochs only)
 	StopAfter         float64 `json:"stop_after_minutes"` // checkpoint and stop after this long (0: no limit)
@@ -117,6 +120,7 @@ type DevMark struct {
 type trainUtt struct {
 	Utterance
 	labels []int
+	phones []int // phone targets (PhoneCTC; nil: none)
 }
 
 // trainer holds the state of one run.
@@ -128,6 +132,8 @@ type trainer struct {
 	net     *lstm.Model
 	ws      *lstm.Workspace
 	adam    *lstm.Adam
+	lex     *phoneLexicon // PhoneCTC's lexicon, or nil
+	phone   *phoneHead    // PhoneCTC's output layer, or nil
 	utts    []trainUtt
 	dev     []trainUtt
 	aug     *audio.Augmenter
@@ -184,6 +190,19 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	if o.InterCTC > 0 && t.cfg.NumLayers < 2 {
 		return nil, fmt.Errorf("asr: inter_ctc needs at least 2 LSTM layers, the model has %d", t.cfg.NumLayers)
 	}
+	if pc := o.PhoneCTC; pc != (PhoneCTC{}) {
+		switch {
+		case !(pc.Weight > 0 && pc.Weight+o.InterCTC < 1):
+			return nil, fmt.Errorf("asr: phone_ctc weight %g: want a weight in (0, 1) that leaves the top layer's loss a share (inter_ctc is %g)", pc.Weight, o.InterCTC)
+		case pc.Lexicon == "":
+			return nil, errors.New("asr: phone_ctc needs a lexicon (a CMUdict-format file)")
+		case t.cfg.NumLayers < 2:
+			return nil, fmt.Errorf("asr: phone_ctc needs at least 2 LSTM layers, the model has %d", t.cfg.NumLayers)
+		}
+		if t.lex, err = readPhoneLexicon(pc.Lexicon); err != nil {
+			return nil, err
+		}
+	}
 	if o.VTLP.Prob > 0 {
 		// A warp the front end rejects should stop training now, not in a batch.
 		for _, w := range []float64{roundWarp(o.VTLP.Min), roundWarp(o.VTLP.Max)} {
@@ -199,6 +218,9 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 		Bidirectional: t.cfg.Bidirectional, Output: t.cfg.OutputSize, Dropout: o.Dropout})
 	t.net.Threads = o.Threads
 	t.net.Init(o.Seed, lstm.InitOptions{ForgetBias: o.ForgetBias})
+	if t.lex != nil {
+		t.phone = newPhoneHead(t.net.OutSize(), len(t.lex.phones)+1, o.Seed)
+	}
 	t.ws = lstm.NewWorkspace(o.Seed)
 	t.adam = lstm.NewAdam()
 	t.st.OptionsID = optionsID(o)
@@ -312,7 +334,11 @@ func (t *trainer) loadData() error {
 					dropped++
 					continue
 				}
-				out = append(out, trainUtt{Utterance: u, labels: labels})
+				tu := trainUtt{Utterance: u, labels: labels}
+				if train && t.lex != nil {
+					tu.phones = t.lex.targets(strings.Join(strings.Fields(text.Normalize(u.Transcript)), " "))
+				}
+				out = append(out, tu)
 			}
 		}
 		if max > 0 && len(out) > max {
@@ -339,8 +365,18 @@ func (t *trainer) loadData() error {
 	if t.dev, err = read(t.o.Dev, t.o.DevMax, false); err != nil {
 		return err
 	}
+	withPhones := 0
 	for _, u := range t.utts {
 		t.hours += u.Seconds / 3600
+		if u.phones != nil {
+			withPhones++
+		}
+	}
+	if t.lex != nil {
+		t.logf("phone targets: %d of %d training utterances (the others have a word missing from the lexicon); %d phones", withPhones, len(t.utts), len(t.lex.phones))
+		if withPhones == 0 {
+			return fmt.Errorf("asr: phone_ctc: no training transcript is covered by the lexicon %s", t.o.PhoneCTC.Lexicon)
+		}
 	}
 	t.logf("train: %d utterances, %.2f h; dev: %d utterances; model: %d parameters", len(t.utts), t.hours, len(t.dev), t.cfg.NumParams())
 	return nil
@@ -612,22 +648,40 @@ func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 		t.ws.Reseed(t.o.Seed<<32 ^ uint64(t.st.Step))
 	}
 	targets := make([][]int, b.B)
+	var phones [][]int
+	if t.phone != nil {
+		phones = make([][]int, b.B)
+	}
 	frames := 0
 	for i := 0; i < b.B; i++ {
 		targets[i] = t.utts[p.idx[i]].labels
+		if phones != nil {
+			phones[i] = t.utts[p.idx[i]].phones
+		}
 		frames += len(p.inputs[i]) * t.cfg.FrontEnd.Stack
 	}
 	bl := batchLoss{net: t.net, ws: t.ws, blank: t.cfg.Tokenizer.Blank, threads: t.o.Threads, inter: t.o.InterCTC}
-	loss, _, err := bl.lossGrad(b, targets)
+	if t.phone != nil {
+		bl.phone, bl.phoneW = t.phone, t.o.PhoneCTC.Weight
+	}
+	loss, _, err := bl.lossGrad(b, targets, phones)
 	if err != nil {
 		return 0, 0, false, err.Error()
 	}
 	g := t.net.Params.Grad
-	norm := lstm.ClipGlobalNorm(g, t.o.Clip)
+	var norm float64
+	if t.phone == nil {
+		norm = lstm.ClipGlobalNorm(g, t.o.Clip)
+	} else {
+		norm = clipNorms(t.o.Clip, g, t.phone.g)
+	}
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
 	}
 	t.adam.Step(t.net.Params.Data, g, lr)
+	if t.phone != nil {
+		t.phone.adam.Step(t.phone.w, t.phone.g, lr)
+	}
 	return loss, frames, true, ""
 }
 
@@ -638,18 +692,23 @@ type batchLoss struct {
 	blank   int
 	threads int
 	inter   float64 // weight of the intermediate CTC loss (0: none)
+	phone   *phoneHead
+	phoneW  float64 // weight of the phone CTC loss (with phone set)
 }
 
 // lossGrad runs a training Forward and Backward on b and leaves in
 // net.Params.Grad (zeroed first) the gradient of
 //
-//	(1-w)·mean CTC(top) + w·mean CTC(fc(middle layer))
+//	(1-w-p)·mean CTC(top) + w·mean CTC(fc(middle layer)) + p·mean phoneCTC(phone(middle layer))
 //
-// with w = bl.inter, the means taken over the utterances whose CTC loss is
-// finite (the others get no gradient). It returns the two mean losses, final
-// (the top layer's, what the trainer reports) and mid (0 without the
-// intermediate loss), or an error when no utterance has a finite loss.
-func (bl batchLoss) lossGrad(b lstm.Batch, targets [][]int) (final, mid float64, err error) {
+// with w = bl.inter and p = bl.phoneW, the means taken over the utterances
+// whose CTC loss is finite (the others get no gradient); the phone loss's
+// mean is over the utterances that have phone targets (phones[i] non-nil)
+// and a finite loss, and its head's gradient goes to bl.phone.g (zeroed
+// first). It returns the two mean losses, final (the top layer's, what the
+// trainer reports) and mid (0 without the intermediate loss), or an error
+// when no utterance has a finite loss.
+func (bl batchLoss) lossGrad(b lstm.Batch, targets, phones [][]int) (final, mid float64, err error) {
 	net, ws := bl.net, bl.ws
 	out := net.Forward(ws, b, true)
 	net.Params.ZeroGrad()
@@ -690,22 +749,18 @@ func (bl batchLoss) lossGrad(b lstm.Batch, targets [][]int) (final, mid float64,
 	}
 	final /= float64(good)
 	w := bl.inter
-	scale := float32((1 - w) / float64(good))
+	scale := float32((1 - w - bl.phoneW) / float64(good))
 	for i := range dy {
 		dy[i] *= scale
 	}
 	ws.LayerGrads = nil
+	k := (net.Layers - 1) / 2
+	TB := b.T * b.B
+	var dh []float32 // gradient of the middle layer's output
 	if w > 0 {
-		k := (net.Layers - 1) / 2
 		h := ws.LayerOutput(k)
 		fc := net.FC
-		TB := b.T * b.B
-		z := make([]float32, TB*V)
-		bias := fc.B.W()
-		for r := range TB {
-			copy(z[r*V:(r+1)*V], bias)
-		}
-		kernel.Sgemm(false, true, TB, V, fc.In, 1, h, fc.In, fc.W.W(), fc.In, 1, z, V)
+		z := linearForward(h, fc.W.W(), fc.B.W(), TB, fc.In, V)
 		dz, ml, _ := ctcGrad(z)
 		for i, l := range ml {
 			if finite(l) && finite(losses[i]) {
@@ -717,17 +772,49 @@ func (bl batchLoss) lossGrad(b lstm.Batch, targets [][]int) (final, mid float64,
 		for i := range dz {
 			dz[i] *= scale
 		}
-		// The shared head's gradient from this loss, and the gradient of
-		// the middle layer's output: dW += dZᵀ·H, db += Σ dZ, dH = dZ·W.
-		kernel.Sgemm(true, false, V, fc.In, TB, 1, dz, V, h, fc.In, 1, fc.W.G(), fc.In)
-		db := fc.B.G()
-		for r := range TB {
-			for j, v := range dz[r*V : (r+1)*V] {
-				db[j] += v
+		dh = make([]float32, TB*fc.In)
+		linearBackward(dz, h, fc.W.W(), fc.W.G(), fc.B.G(), dh, TB, fc.In, V)
+	}
+	if bl.phone != nil {
+		ph := bl.phone
+		clear(ph.g)
+		h := ws.LayerOutput(k)
+		P := ph.out
+		z := linearForward(h, ph.weight(), ph.bias(), TB, ph.in, P)
+		// Only the utterances with phone targets take part.
+		var lv, gv [][][]float32
+		var tg [][]int
+		dz := make([]float32, len(z))
+		for i := range b.B {
+			if phones[i] == nil || !finite(losses[i]) {
+				continue
+			}
+			lv = append(lv, lstm.Frames(z, b.T, b.B, P, i, lengths[i]))
+			gv = append(gv, lstm.Frames(dz, b.T, b.B, P, i, lengths[i]))
+			tg = append(tg, phones[i])
+		}
+		if len(tg) > 0 {
+			bo := ctc.BatchOptions{Logits: true, Workers: bl.threads}
+			pl, _, _ := ctc.BatchLossGrad(lv, tg, bo, gv)
+			n := 0
+			for _, l := range pl {
+				if finite(l) {
+					n++
+				}
+			}
+			if n > 0 {
+				scale := float32(bl.phoneW / float64(n))
+				for i := range dz {
+					dz[i] *= scale
+				}
+				if dh == nil {
+					dh = make([]float32, TB*ph.in)
+				}
+				linearBackward(dz, h, ph.weight(), ph.wgrad(), ph.bgrad(), dh, TB, ph.in, P)
 			}
 		}
-		dh := make([]float32, TB*fc.In)
-		kernel.Sgemm(false, false, TB, fc.In, V, 1, dz, V, fc.W.W(), fc.In, 0, dh, fc.In)
+	}
+	if dh != nil {
 		ws.LayerGrads = make([][]float32, net.Layers)
 		ws.LayerGrads[k] = dh
 	}
@@ -848,6 +935,17 @@ func (t *trainer) saveCheckpoint() error {
 	ts = append(ts,
 		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: am},
 		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: av})
+	if h := t.phone; h != nil {
+		pm, pv, _ := h.adam.State()
+		if pm == nil {
+			pm, pv = make([]float32, len(h.w)), make([]float32, len(h.w))
+		}
+		ts = append(ts,
+			safetensors.Tensor{Name: "phone.weight", Shape: []int{h.out, h.in}, F32: h.weight()},
+			safetensors.Tensor{Name: "phone.bias", Shape: []int{h.out}, F32: h.bias()},
+			safetensors.Tensor{Name: "phone.adam.m", Shape: []int{len(h.w)}, F32: pm},
+			safetensors.Tensor{Name: "phone.adam.v", Shape: []int{len(h.w)}, F32: pv})
+	}
 	var buf bytes.Buffer
 	if err := safetensors.Write(&buf, ts, map[string]string{MetadataKey: string(cfg), ckptStateKey: string(st)}); err != nil {
 		return err
@@ -899,8 +997,95 @@ func (t *trainer) loadCheckpoint() error {
 	}
 	// Skipped batches took no optimizer step.
 	t.adam.SetState(moments[0], moments[1], st.Step-st.Skipped)
+	if h := t.phone; h != nil {
+		var v [4][]float32
+		for i, name := range []string{"phone.weight", "phone.bias", "phone.adam.m", "phone.adam.v"} {
+			v[i], err = f.Float32(name)
+			if err != nil {
+				return fmt.Errorf("asr: resume %s: phone output layer: %v", t.o.Checkpoint, err)
+			}
+		}
+		if len(v[0])+len(v[1]) != len(h.w) || len(v[2]) != len(h.w) || len(v[3]) != len(h.w) {
+			return fmt.Errorf("asr: resume %s: the phone output layer does not match the lexicon's %d phones", t.o.Checkpoint, h.out-1)
+		}
+		copy(h.w, v[0])
+		copy(h.w[len(v[0]):], v[1])
+		h.adam.SetState(v[2], v[3], st.Step-st.Skipped)
+	}
 	t.st = st
 	t.startStep = st.Step
 	t.logf("resumed from %s at step %d (epoch %d, batch %d)", t.o.Checkpoint, st.Step, st.Epoch+1, st.Batch)
 	return nil
+}
+
+// linearForward returns X·Wᵀ + b for X [rows][in], W [out][in].
+func linearForward(x, w, b []float32, rows, in, out int) []float32 {
+	z := make([]float32, rows*out)
+	for r := range rows {
+		copy(z[r*out:(r+1)*out], b)
+	}
+	kernel.Sgemm(false, true, rows, out, in, 1, x, in, w, in, 1, z, out)
+	return z
+}
+
+// linearBackward adds the gradients of a linear layer for output gradient
+// dz [rows][out]: dW += dZᵀ·X, db += Σ dZ, dX += dZ·W.
+func linearBackward(dz, x, w, dw, db, dx []float32, rows, in, out int) {
+	kernel.Sgemm(true, false, out, in, rows, 1, dz, out, x, in, 1, dw, in)
+	for r := range rows {
+		for j, v := range dz[r*out : (r+1)*out] {
+			db[j] += v
+		}
+	}
+	kernel.Sgemm(false, false, rows, in, out, 1, dz, out, w, in, 1, dx, in)
+}
+
+// phoneHead is PhoneCTC's output layer, an nn.Linear [out][in] with its
+// own gradient and Adam state; w holds the weight then the bias.
+type phoneHead struct {
+	in, out int
+	w, g    []float32
+	adam    *lstm.Adam
+}
+
+// newPhoneHead initializes the layer as nn.Linear does (uniform in ±1/√in),
+// from a generator of its own so the network's initialization is unchanged.
+func newPhoneHead(in, out int, seed uint64) *phoneHead {
+	h := &phoneHead{in: in, out: out, w: make([]float32, out*(in+1)), g: make([]float32, out*(in+1)), adam: lstm.NewAdam()}
+	r := rand.New(rand.NewPCG(seed, 0x70686f6e65))
+	k := 1 / math.Sqrt(float64(in))
+	for i := range h.w {
+		h.w[i] = float32((2*r.Float64() - 1) * k)
+	}
+	return h
+}
+
+func (h *phoneHead) weight() []float32 { return h.w[:h.out*h.in] }
+func (h *phoneHead) bias() []float32   { return h.w[h.out*h.in:] }
+func (h *phoneHead) wgrad() []float32  { return h.g[:h.out*h.in] }
+func (h *phoneHead) bgrad() []float32  { return h.g[h.out*h.in:] }
+
+// clipNorms scales the gradients gs together so that their joint L2 norm is
+// at most maxNorm (as lstm.ClipGlobalNorm does for one) and returns the norm
+// before clipping.
+func clipNorms(maxNorm float64, gs ...[]float32) float64 {
+	var s float64
+	for _, g := range gs {
+		for _, v := range g {
+			s += float64(v) * float64(v)
+		}
+	}
+	norm := math.Sqrt(s)
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return norm
+	}
+	if c := maxNorm / (norm + 1e-6); c < 1 {
+		f := float32(c)
+		for _, g := range gs {
+			for i := range g {
+				g[i] *= f
+			}
+		}
+	}
+	return norm
 }

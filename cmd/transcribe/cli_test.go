@@ -426,16 +426,19 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("a WAV as model: exit %d, %q", r.code, r.stderr)
 	}
 	// train --vtlp takes exactly three numbers, --dropout a probability
-	// below 1 and --inter-ctc a weight below 1; good values reach the options.
+	// below 1, --inter-ctc a weight below 1 and --phone-ctc a weight and a
+	// file; good values reach the options (the trainer checks the rest).
 	for _, c := range [][2]string{{"--vtlp", "1,2"}, {"--vtlp", "0.5,0.85,1.15,9"}, {"--vtlp", "a,b,c"},
-		{"--dropout", "1"}, {"--dropout", "-0.1"}, {"--dropout", "x"}, {"--inter-ctc", "1"}, {"--inter-ctc", "-0.2"}} {
+		{"--dropout", "1"}, {"--dropout", "-0.1"}, {"--dropout", "x"}, {"--inter-ctc", "1"}, {"--inter-ctc", "-0.2"},
+		{"--phone-ctc", "0.3"}, {"--phone-ctc", "x,l.dict"}, {"--phone-ctc", "0.3, "}} {
 		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
 		if r.code != exitUsage || !strings.Contains(r.stderr, c[0][1:]) {
 			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stderr)
 		}
 	}
 	for _, c := range [][3]string{{"--vtlp", "0.5, 0.85,1.15", `"max": 1.15`}, {"--dropout", "0.2", `"dropout": 0.2`},
-		{"--inter-ctc", "0.3", `"inter_ctc": 0.3`}} {
+		{"--inter-ctc", "0.3", `"inter_ctc": 0.3`}, {"--phone-ctc", "0.25,l.dict", `"lexicon": "l.dict",
+    "weight": 0.25`}} {
 		r = cli(t, "", nil, "train", c[0], c[1], "--print-config")
 		if r.code != 0 || !strings.Contains(r.stdout, c[2]) {
 			t.Errorf("train %s %s: exit %d, %q", c[0], c[1], r.code, r.stdout)

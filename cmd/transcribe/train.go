@@ -57,6 +57,7 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
 		vtlp        = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
 		dropout     = fs.Float64("dropout", 0, "dropout probability between LSTM layers in training, e.g. 0.2 (default 0: off)")
+		phoneCTC    = fs.String("phone-ctc", "", "phone CTC loss `W,LEXICON` on the middle LSTM layer through a second output layer used only in training: weight W, phones from LEXICON (CMUdict format), e.g. 0.3,/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict (default off)")
 		interCTC    = fs.Float64("inter-ctc", 0, "weight `W` of an intermediate CTC loss on the middle LSTM layer's output, through the same output layer: loss = (1-W)·CTC(top) + W·CTC(middle), e.g. 0.3 (default 0: off)")
 		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
 		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
@@ -84,8 +85,11 @@ Examples:
   # vocal tract length perturbation on half of the utterances
   transcribe train --config train.json --vtlp 0.5,0.85,1.15
 
-  # an intermediate CTC loss on the middle layer (weight 0.3)
+  # an intermediate CTC loss on the middle layer (weight 0.3), and a phone
+  # CTC loss there too (pocketsphinx-en-us's dictionary)
   transcribe train --config train.json --inter-ctc 0.3
+  transcribe train --config train.json \
+      --phone-ctc 0.3,/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
 
   # a quick model from your own recordings
   transcribe train --train my.tsv --dev my-dev.tsv --epochs 20 --hidden 128 --layers 2
@@ -177,6 +181,15 @@ Flags:
 			return exitUsage
 		}
 		o.InterCTC = *interCTC
+	}
+	if set["phone-ctc"] {
+		w, lex, ok := strings.Cut(*phoneCTC, ",")
+		v, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+		if !ok || err != nil || strings.TrimSpace(lex) == "" {
+			fmt.Fprintf(stderr, "transcribe train: --phone-ctc wants W,LEXICON such as 0.3,cmudict-en-us.dict, not %q\n", *phoneCTC)
+			return exitUsage
+		}
+		o.PhoneCTC = asr.PhoneCTC{Weight: v, Lexicon: strings.TrimSpace(lex)}
 	}
 	if set["augment"] {
 		o.Augment = *augment
