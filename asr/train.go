@@ -669,12 +669,11 @@ func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 		return 0, 0, false, err.Error()
 	}
 	g := t.net.Params.Grad
-	var norm float64
-	if t.phone == nil {
-		norm = lstm.ClipGlobalNorm(g, t.o.Clip)
-	} else {
-		norm = clipNorms(t.o.Clip, g, t.phone.g)
+	gs := [][]float32{g}
+	if t.phone != nil {
+		gs = append(gs, t.phone.g)
 	}
+	norm := lstm.ClipNorms(t.o.Clip, gs...)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
 	}
@@ -1064,28 +1063,3 @@ func (h *phoneHead) weight() []float32 { return h.w[:h.out*h.in] }
 func (h *phoneHead) bias() []float32   { return h.w[h.out*h.in:] }
 func (h *phoneHead) wgrad() []float32  { return h.g[:h.out*h.in] }
 func (h *phoneHead) bgrad() []float32  { return h.g[h.out*h.in:] }
-
-// clipNorms scales the gradients gs together so that their joint L2 norm is
-// at most maxNorm (as lstm.ClipGlobalNorm does for one) and returns the norm
-// before clipping.
-func clipNorms(maxNorm float64, gs ...[]float32) float64 {
-	var s float64
-	for _, g := range gs {
-		for _, v := range g {
-			s += float64(v) * float64(v)
-		}
-	}
-	norm := math.Sqrt(s)
-	if math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return norm
-	}
-	if c := maxNorm / (norm + 1e-6); c < 1 {
-		f := float32(c)
-		for _, g := range gs {
-			for i := range g {
-				g[i] *= f
-			}
-		}
-	}
-	return norm
-}

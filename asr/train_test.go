@@ -320,24 +320,34 @@ func TestTrainDropout(t *testing.T) {
 	dir, base := toyRun(t, 4)
 	base.Model.NumLayers = 2
 	base.Dropout = 0.3
-	a := seedAndResume(t, dir, "drop-", base, 3, "with dropout ")
 	plain := base
 	plain.Dropout = 0
-	plain.Checkpoint = filepath.Join(dir, "plain.ckpt")
-	if d := trainAs(t, filepath.Join(dir, "plain.safetensors"), plain, false); sameWeights(a, d) {
-		t.Error("dropout did not change the model")
-	}
-	other := base
-	other.Checkpoint = plain.Checkpoint
-	if _, _, err := Train(other, true); err == nil || !strings.Contains(err.Error(), "other options") {
-		t.Errorf("resume of a run without dropout with dropout: %v", err)
-	}
+	checkOption(t, dir, "dropout", base, plain)
 	for _, p := range []float32{-0.1, 1, float32(math.NaN())} {
 		o := base
 		o.Dropout = p
 		if _, _, err := Train(o, false); err == nil || !strings.Contains(err.Error(), "dropout") {
 			t.Errorf("dropout %v: %v", p, err)
 		}
+	}
+}
+
+// checkOption checks a training option that on sets and off does not:
+// with it, two runs of one seed agree and a run stopped and resumed matches
+// an uninterrupted one (seedAndResume); it changes the model; and a
+// checkpoint made without it is not resumed with it. It trains in dir under
+// names starting with name.
+func checkOption(t *testing.T, dir, name string, on, off TrainOptions) {
+	t.Helper()
+	a := seedAndResume(t, dir, name+"-", on, 3, "with "+name+" ")
+	off.Checkpoint = filepath.Join(dir, name+"-off.ckpt")
+	if d := trainAs(t, filepath.Join(dir, name+"-off.safetensors"), off, false); sameWeights(a, d) {
+		t.Errorf("%s did not change the model", name)
+	}
+	resumed := on
+	resumed.Checkpoint = off.Checkpoint
+	if _, _, err := Train(resumed, true); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("resume of a run without %s with it: %v", name, err)
 	}
 }
 

@@ -398,6 +398,15 @@ func TestClipAndSchedule(t *testing.T) {
 	if n := ClipGlobalNorm(g, 1); n != 5 || math.Abs(float64(g[0])-0.6) > 1e-6 {
 		t.Errorf("clip: norm %g, g %v", n, g)
 	}
+	// Two slices clipped together: joint norm 13 (3, 4 | 12), scale 1/13.
+	a, b := []float32{3, 4}, []float32{12}
+	if n := ClipNorms(1, a, b); n != 13 || math.Abs(float64(a[1])-4.0/13) > 1e-6 || math.Abs(float64(b[0])-12.0/13) > 1e-6 {
+		t.Errorf("joint clip: norm %g, %v %v", n, a, b)
+	}
+	before := b[0]
+	if n := ClipNorms(100, a, b); n > 1+1e-6 || b[0] != before {
+		t.Errorf("joint clip under the limit changed the gradients: norm %g, %v", n, b)
+	}
 	s := Schedule{Base: 1, Warmup: 10, Kind: Cosine, Total: 110, Min: 0.1}
 	if s.LR(0) != 0.1 || s.LR(9) != 1 || math.Abs(float64(s.LR(60))-0.55) > 1e-6 || s.LR(200) != float32(0.1) {
 		t.Errorf("cosine: %g %g %g %g", s.LR(0), s.LR(9), s.LR(60), s.LR(200))

@@ -100,10 +100,16 @@ func shapeString(s []int) string { return fmt.Sprint(s) }
 // maxNorm/(norm+1e-6) when that is below 1), and returns the norm before
 // clipping. A NaN or infinite norm is returned as is and g is left alone, so
 // the caller can see it and skip the step.
-func ClipGlobalNorm(g []float32, maxNorm float64) float64 {
+func ClipGlobalNorm(g []float32, maxNorm float64) float64 { return ClipNorms(maxNorm, g) }
+
+// ClipNorms is ClipGlobalNorm for gradients kept in several slices (the
+// parameters of more than one module): their joint norm is clipped.
+func ClipNorms(maxNorm float64, gs ...[]float32) float64 {
 	var s float64
-	for _, v := range g {
-		s += float64(v) * float64(v)
+	for _, g := range gs {
+		for _, v := range g {
+			s += float64(v) * float64(v)
+		}
 	}
 	norm := math.Sqrt(s)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
@@ -111,8 +117,10 @@ func ClipGlobalNorm(g []float32, maxNorm float64) float64 {
 	}
 	if c := maxNorm / (norm + 1e-6); c < 1 {
 		f := float32(c)
-		for i := range g {
-			g[i] *= f
+		for _, g := range gs {
+			for i := range g {
+				g[i] *= f
+			}
 		}
 	}
 	return norm

@@ -27,28 +27,14 @@ under the names of one 3-layer nn.LSTM ("lstm.weight_ih_l1", ...) and
 "fc.weight"/"fc.bias", the two mean losses, and "grad." + name for every
 parameter. Computed in float64 on float32-representable values.
 """
-import json, os, struct
+import json, os
 import torch
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from lstm_golden import write_safetensors  # this folder
+
 DIR = os.path.join(os.path.dirname(__file__), "..", "asr")
-
-
-def write_safetensors(path, tensors, meta):
-    header, blobs, off = {"__metadata__": meta}, [], 0
-    for name, t in tensors.items():
-        a = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(a)]}
-        blobs.append(a)
-        off += len(a)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - (8 + len(h)) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def case(out, w, p=0.0, phones=None, P=0):
