@@ -29,6 +29,12 @@ type FrontEnd struct {
 	DeltaWindow   int     `json:"delta_window"`    // 2
 	CMVN          string  `json:"cmvn"`            // "utterance" (mean and variance per chunk) or "none"
 	Stack         int     `json:"stack"`           // frames stacked and subsampled (1 = none)
+	// Dither is Kaldi's dither: Gaussian noise of this standard deviation,
+	// in 16-bit sample units, added to every frame before analysis, so that
+	// digital silence (runs of exact zeros) does not give log energies at
+	// the floor that swamp the per-utterance normalization. The generator
+	// restarts for each input, so equal audio gives equal features. 0: off.
+	Dither float64 `json:"dither,omitzero"`
 }
 
 // Dim returns the number of values per feature frame before stacking.
@@ -173,6 +179,8 @@ func (c *Config) Validate() error {
 		return bad("cmvn %q is not utterance or none", f.CMVN)
 	case f.Stack < 1 || f.Stack > 16:
 		return bad("stack %d out of range 1..16", f.Stack)
+	case !(f.Dither >= 0 && f.Dither <= 1000):
+		return bad("dither %v out of range 0..1000", f.Dither)
 	}
 	t := c.Tokenizer
 	switch {

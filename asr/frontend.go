@@ -41,7 +41,7 @@ func (fe *FrontEndComputer) newWarpedExtractor(warp float64) (extractor, error) 
 	frame.SampFreq = float64(f.SampleRate)
 	frame.FrameLengthMs = f.FrameLengthMs
 	frame.FrameShiftMs = f.FrameShiftMs
-	frame.Dither = 0
+	frame.Dither = f.Dither
 	mel := features.DefaultMelOptions()
 	mel.NumBins = f.NumMelBins
 	mel.LowFreq = f.LowFreq

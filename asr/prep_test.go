@@ -172,6 +172,8 @@ func TestConfigValidate(t *testing.T) {
 		{func(c *Config) { c.InputSize = 5 }, "input_size"},
 		{func(c *Config) { c.Tokenizer.Blank = 40 }, "blank"},
 		{func(c *Config) { c.FrontEnd.Type = "wavelet" }, "front_end.type"},
+		{func(c *Config) { c.FrontEnd.Dither = -1 }, "dither"},
+		{func(c *Config) { c.FrontEnd.Dither = math.NaN() }, "dither"},
 	} {
 		c := DefaultConfig()
 		tc.edit(&c)
@@ -180,4 +182,51 @@ func TestConfigValidate(t *testing.T) {
 			t.Errorf("got %v, want an error about %q", err, tc.want)
 		}
 	}
+}
+
+// TestFrontEndDither: the model's dither reaches the feature extractor
+// (frames of digital silence get the log energy of one-step noise instead of
+// the log floor), and equal audio still gives equal features, also through
+// the VTLP path.
+func TestFrontEndDither(t *testing.T) {
+	x, _ := speechLike(rand.New(rand.NewPCG(3, 3)), 16000, []float64{0.4, 0.3}, 0.15)
+	x = append(append(make([]float32, 4800), x...), make([]float32, 4800)...)
+	f := DefaultConfig().FrontEnd
+	f.CMVN = "none"
+	plain, err := NewFrontEnd(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Dither = 1
+	dith, err := NewFrontEnd(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := plain.Compute(x), dith.Compute(x)
+	// Column 0 is the log energy (use_energy). Without dither a frame of
+	// zeros sits at log(FLT_EPSILON) = -15.9; with noise of one 16-bit step
+	// over 400 samples it is near log(400) = 6.
+	if a[5][0] > -15 || b[5][0] < 4 || b[5][0] > 8 {
+		t.Errorf("log energy of a silent frame: %.2f without dither, %.2f with dither 1 (want about -15.9 and 6)", a[5][0], b[5][0])
+	}
+	if c := dith.Compute(x); !equalFrames(b, c) {
+		t.Error("dither: the same audio gave different features")
+	}
+	if !equalFrames(dith.ComputeWarped(x, 1.1), dith.ComputeWarped(x, 1.1)) {
+		t.Error("dither with VTLP: the same audio gave different features")
+	}
+}
+
+func equalFrames(a, b [][]float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -4,7 +4,7 @@
 //
 //	go run ./asr/internal/asrpack -model phase-b.safetensors -lm lm.arpa -half \
 //	    -o asr/default/model.safetensors
-//	go run ./asr/internal/asrpack -model big.safetensors -lm lm.arpa -int8 -o small.safetensors
+//	go run ./asr/internal/asrpack -model big.safetensors -lm lm.arpa -int8 -dither 1 -o small.safetensors
 //	go run ./asr/internal/asrpack -model ep13.safetensors,ep14.safetensors,ep15.safetensors -o avg.safetensors
 package main
 
@@ -24,6 +24,7 @@ func main() {
 	half := flag.Bool("half", false, "store weights as F16")
 	int8 := flag.Bool("int8", false, "store weight matrices as int8 with per-row scales (biases F32)")
 	notes := flag.String("notes", "", "append to the provenance notes")
+	dither := flag.Float64("dither", -1, "set the front end's dither (Gaussian noise, in 16-bit sample units, added before analysis; 0 off); negative: keep the model's")
 	out := flag.String("o", "", "output model file")
 	flag.Parse()
 	m, err := load(strings.Split(*in, ","))
@@ -38,6 +39,9 @@ func main() {
 	}
 	if *notes != "" {
 		m.Config.Provenance.Notes += *notes
+	}
+	if *dither >= 0 {
+		m.Config.FrontEnd.Dither = *dither
 	}
 	var buf bytes.Buffer
 	switch {

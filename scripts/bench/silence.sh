@@ -1,0 +1,40 @@
+#!/bin/sh
+# How the recognizer copes with silence around the speech: scores a manifest
+# as it is, with 0.3 s of digital silence (exact zeros) added at both ends,
+# and with the quiet at both ends cut away (sox silence, 0.5% threshold).
+#
+#   scripts/bench/silence.sh MANIFEST.tsv [MODEL ...]   (no MODEL: the default model)
+#
+# MANIFEST.tsv: path<TAB>transcript[<TAB>...] lines, as transcribe eval reads.
+#
+# Needs sox. Prints WER and CER per condition and model, from
+# `transcribe eval --manifest`. Work files go to a temporary folder.
+set -eu
+man=$1
+shift
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/transcribe" "$root/cmd/transcribe"
+mkdir -p "$tmp/pad" "$tmp/trim"
+i=0
+while IFS="$(printf '\t')" read -r path text rest; do
+	case $path in /*) ;; *) path=$(dirname "$man")/$path ;; esac
+	[ "$path" != path ] || continue # a header row
+	i=$((i + 1))
+	sox "$path" -b 16 "$tmp/pad/$i.wav" pad 0.3 0.3 2>/dev/null
+	sox "$path" -b 16 "$tmp/trim/$i.wav" silence 1 0.05 0.5% reverse silence 1 0.05 0.5% reverse 2>/dev/null
+	printf '%s\t%s\n' "$tmp/pad/$i.wav" "$text" >>"$tmp/pad.tsv"
+	printf '%s\t%s\n' "$tmp/trim/$i.wav" "$text" >>"$tmp/trim.tsv"
+done <"$man"
+[ $# -gt 0 ] || set -- ""
+for model in "$@"; do
+	for cond in as-is pad trim; do
+		m=$man
+		[ "$cond" = as-is ] || m=$tmp/$cond.tsv
+		set +e
+		r=$("$tmp/transcribe" eval --manifest "$m" ${model:+--model "$model"} -j 2 2>&1 | grep -E '^%(WER|CER)' | awk '{print $1, $2}' | tr '\n' ' ')
+		set -e
+		printf '%s\t%s\t%s\n' "${model:-default}" "$cond" "$r"
+	done
+done
