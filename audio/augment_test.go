@@ -214,3 +214,58 @@ func TestAugmenterDeterministic(t *testing.T) {
 		t.Error("empty input")
 	}
 }
+
+// TestPadSilence: padding puts the untouched speech between two stretches of
+// at most PadMax seconds that are either exact zeros or quiet noise (-90 to
+// -50 dBFS), both kinds turn up, and options without padding draw nothing
+// from the generator for it (their results are as before it existed).
+func TestPadSilence(t *testing.T) {
+	src := augTone(8000, 16000, 300)
+	var zeros, noise int
+	for seed := uint64(0); seed < 40; seed++ {
+		y := padSilence(rand.New(rand.NewPCG(seed, 1)), src, 16000, 0.5)
+		extra := len(y) - len(src)
+		if extra < 0 || extra > 16000 {
+			t.Fatalf("seed %d: %d samples added, want 0..16000", seed, extra)
+		}
+		// Find the speech: it is copied unchanged.
+		at := -1
+		for i := 0; i+len(src) <= len(y) && at < 0; i++ {
+			if y[i] == src[0] && y[i+len(src)/2] == src[len(src)/2] && y[i+len(src)-1] == src[len(src)-1] {
+				at = i
+			}
+		}
+		if at < 0 || at > 8000 || len(y)-at-len(src) > 8000 {
+			t.Fatalf("seed %d: speech at %d of %d samples", seed, at, len(y))
+		}
+		pad := append(append([]float32(nil), y[:at]...), y[at+len(src):]...)
+		if len(pad) < 100 {
+			continue
+		}
+		r := RMS(pad)
+		switch {
+		case r == 0:
+			zeros++
+		case r > 2e-5 && r < 5e-3: // -94 .. -46 dBFS
+			noise++
+		default:
+			t.Errorf("seed %d: padding RMS %g is neither zero nor quiet noise", seed, r)
+		}
+	}
+	if zeros == 0 || noise == 0 {
+		t.Errorf("%d zero and %d noise paddings in 40 draws, want both kinds", zeros, noise)
+	}
+	// Without padding, Apply's draws are those of the options alone.
+	o := DefaultAugmentOptions()
+	a, b := &Augmenter{Options: o}, &Augmenter{Options: o}
+	b.Options.PadMax = 1 // PadProb 0: still off
+	y1 := a.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000)
+	y2 := b.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000)
+	if len(y1) != len(y2) || y1[len(y1)/2] != y2[len(y2)/2] {
+		t.Error("PadMax without PadProb changed the augmentation")
+	}
+	b.Options.PadProb = 1
+	if y3 := b.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000); len(y3) == len(y1) {
+		t.Error("PadProb 1 added no silence")
+	}
+}
