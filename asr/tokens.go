@@ -29,11 +29,17 @@ func newCharVocab(t TokenizerConfig) *charVocab {
 	return v
 }
 
+// normalizeTranscript is the form transcripts are trained on:
+// text.Normalize (lower case, numbers spelled out) with single spaces.
+func normalizeTranscript(s string) string {
+	return strings.Join(strings.Fields(text.Normalize(s)), " ")
+}
+
 // encode normalizes s (text.Normalize: lower case, numbers spelled out) and
 // returns its labels; characters outside the vocabulary are dropped and runs
 // of spaces collapse to one.
 func (v *charVocab) encode(s string) []int {
-	s = strings.Join(strings.Fields(text.Normalize(s)), " ")
+	s = normalizeTranscript(s)
 	ids := make([]int, 0, len(s))
 	for _, r := range s {
 		if id, ok := v.index[r]; ok {

@@ -19,7 +19,6 @@ import (
 	"github.com/ecoute/ecoute/internal/kernel"
 	"github.com/ecoute/ecoute/internal/safetensors"
 	"github.com/ecoute/ecoute/lstm"
-	"github.com/ecoute/ecoute/text"
 )
 
 // TrainOptions configures Train. The zero value of a field means its
@@ -336,7 +335,7 @@ func (t *trainer) loadData() error {
 				}
 				tu := trainUtt{Utterance: u, labels: labels}
 				if train && t.lex != nil {
-					tu.phones = t.lex.targets(strings.Join(strings.Fields(text.Normalize(u.Transcript)), " "))
+					tu.phones = t.lex.targets(normalizeTranscript(u.Transcript))
 				}
 				out = append(out, tu)
 			}
