@@ -3,6 +3,7 @@ package asr
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -209,24 +210,10 @@ func TestFrontEndDither(t *testing.T) {
 	if a[5][0] > -15 || b[5][0] < 4 || b[5][0] > 8 {
 		t.Errorf("log energy of a silent frame: %.2f without dither, %.2f with dither 1 (want about -15.9 and 6)", a[5][0], b[5][0])
 	}
-	if c := dith.Compute(x); !equalFrames(b, c) {
+	if c := dith.Compute(x); !slices.EqualFunc(b, c, slices.Equal[[]float32]) {
 		t.Error("dither: the same audio gave different features")
 	}
-	if !equalFrames(dith.ComputeWarped(x, 1.1), dith.ComputeWarped(x, 1.1)) {
+	if !slices.EqualFunc(dith.ComputeWarped(x, 1.1), dith.ComputeWarped(x, 1.1), slices.Equal[[]float32]) {
 		t.Error("dither with VTLP: the same audio gave different features")
 	}
-}
-
-func equalFrames(a, b [][]float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		for j := range a[i] {
-			if a[i][j] != b[i][j] {
-				return false
-			}
-		}
-	}
-	return true
 }

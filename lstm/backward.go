@@ -27,6 +27,15 @@ func (m *Model) Backward(ws *Workspace, dy []float32) {
 	m.Params.EnsureGrad()
 	T, B, H, D := ws.T, ws.B, m.Hidden, m.Dirs()
 	TB := T * B
+	// Checked before any gradient is written.
+	if ws.LayerGrads != nil && len(ws.LayerGrads) != m.Layers {
+		panic(fmt.Sprintf("lstm: LayerGrads has %d entries for %d layers", len(ws.LayerGrads), m.Layers))
+	}
+	for l, g := range ws.LayerGrads {
+		if g != nil && len(g) != TB*D*H {
+			panic(fmt.Sprintf("lstm: LayerGrads[%d] has %d values, layer output is [T=%d][B=%d][%d]", l, len(g), T, B, D*H))
+		}
+	}
 	nt := m.threads()
 	top := &ws.layers[m.Layers-1]
 	top.dy = grow(top.dy, TB*D*H)
@@ -68,14 +77,6 @@ func (m *Model) Backward(ws *Workspace, dy []float32) {
 	ns := m.Layers * D * B * H
 	if ws.DHN != nil && len(ws.DHN) != ns || ws.DCN != nil && len(ws.DCN) != ns {
 		panic(fmt.Sprintf("lstm: final-state gradients have %d and %d values, need %d", len(ws.DHN), len(ws.DCN), ns))
-	}
-	if ws.LayerGrads != nil && len(ws.LayerGrads) != m.Layers {
-		panic(fmt.Sprintf("lstm: LayerGrads has %d entries for %d layers", len(ws.LayerGrads), m.Layers))
-	}
-	for l, g := range ws.LayerGrads {
-		if g != nil && len(g) != TB*D*H {
-			panic(fmt.Sprintf("lstm: LayerGrads[%d] has %d values, layer output is [T=%d][B=%d][%d]", l, len(g), T, B, D*H))
-		}
 	}
 	ws.dh0 = grow(ws.dh0, ns)
 	ws.dc0 = grow(ws.dc0, ns)

@@ -431,7 +431,7 @@ func TestShapePanics(t *testing.T) {
 // TestLayerGradsChecked: LayerGrads of the wrong count or length panic with
 // a message that names the shapes, before any gradient is written.
 func TestLayerGradsChecked(t *testing.T) {
-	m := New(Config{Input: 3, Hidden: 2, Layers: 2, Bidirectional: true})
+	m := New(Config{Input: 3, Hidden: 2, Layers: 2, Bidirectional: true, Output: 3})
 	m.Init(1, InitOptions{})
 	for _, c := range []struct {
 		grads [][]float32
@@ -449,7 +449,10 @@ func TestLayerGradsChecked(t *testing.T) {
 					t.Errorf("panic %v, want one saying %q", r, c.want)
 				}
 			}()
-			m.Backward(ws, make([]float32, 16))
+			m.Backward(ws, slices.Repeat([]float32{1}, 12))
 		}()
+		if i := slices.IndexFunc(m.Params.Grad, func(v float32) bool { return v != 0 }); i >= 0 {
+			t.Errorf("%q: gradient %d was written before the panic", c.want, i)
+		}
 	}
 }
