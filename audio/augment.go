@@ -453,6 +453,14 @@ type AugmentOptions struct {
 	// than synthetic speech has. 0: off.
 	PadProb float64 `json:"pad_prob,omitzero"`
 	PadMax  float64 `json:"pad_max,omitzero"` // seconds per side
+
+	// TrimProb cuts away part of the quiet before and after the speech,
+	// first of all: each side loses a fraction, drawn apart in [0, 1], of its
+	// quiet (the 10 ms frames more than 35 dB below the loudest one).
+	// Recordings start anywhere from no lead-in to a second of it; with
+	// PadProb the amount of silence no longer tells real from synthetic
+	// speech. 0: off.
+	TrimProb float64 `json:"trim_prob,omitzero"`
 }
 
 // DefaultAugmentOptions returns the trainer's defaults: speed 0.9-1.1 half of
@@ -480,12 +488,16 @@ type Augmenter struct {
 }
 
 // Apply returns an augmented copy of x (x is not modified). The order is
-// speed, reverberation, noise/hum/babble, telephone band, gain.
+// trimming and padding of the silence, speed, reverberation,
+// noise/hum/babble, telephone band, gain.
 func (a *Augmenter) Apply(rng *rand.Rand, x []float32, rate int) []float32 {
 	o := a.Options
 	y := append([]float32(nil), x...)
 	if len(y) == 0 {
 		return y
+	}
+	if o.TrimProb > 0 && rng.Float64() < o.TrimProb {
+		y = trimQuiet(rng, y, rate)
 	}
 	if o.PadProb > 0 && o.PadMax > 0 && rng.Float64() < o.PadProb {
 		y = padSilence(rng, y, rate, o.PadMax)
@@ -557,6 +569,43 @@ func padSilence(rng *rand.Rand, x []float32, rate int, maxSec float64) []float32
 		}
 	}
 	return y
+}
+
+// trimQuiet returns x less a random part of the quiet at each end (see
+// AugmentOptions.TrimProb).
+func trimQuiet(rng *rand.Rand, x []float32, rate int) []float32 {
+	lead, trail := QuietEnds(x, rate, 35)
+	a := int(rng.Float64() * float64(lead))
+	b := int(rng.Float64() * float64(trail))
+	return x[a : len(x)-b]
+}
+
+// QuietEnds returns how many samples of x come before the first and after
+// the last 10 ms frame whose energy is within dB of the loudest frame's.
+// Silent or shorter-than-a-frame input has no quiet ends (0, 0).
+func QuietEnds(x []float32, rate int, dB float64) (lead, trail int) {
+	f := max(1, rate/100)
+	n := len(x) / f
+	e := make([]float64, n)
+	loudest := 0.0
+	for i := range e {
+		for _, v := range x[i*f : (i+1)*f] {
+			e[i] += float64(v) * float64(v)
+		}
+		loudest = max(loudest, e[i])
+	}
+	if loudest == 0 {
+		return 0, 0
+	}
+	th := loudest * math.Pow(10, -dB/10)
+	first, last := 0, n-1
+	for e[first] < th {
+		first++
+	}
+	for e[last] < th {
+		last--
+	}
+	return first * f, len(x) - (last+1)*f
 }
 
 func augUniform(rng *rand.Rand, lo, hi float64) float64 {

@@ -3,6 +3,7 @@ package audio
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -267,5 +268,54 @@ func TestPadSilence(t *testing.T) {
 	b.Options.PadProb = 1
 	if y3 := b.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000); len(y3) == len(y1) {
 		t.Error("PadProb 1 added no silence")
+	}
+}
+
+// TestTrimQuiet: QuietEnds finds the quiet around a tone to the frame, and
+// trimming cuts a random part of it from each end, never the tone.
+func TestTrimQuiet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	quiet := func(n int) []float32 {
+		y := make([]float32, n)
+		for i := range y {
+			y[i] = float32(1e-3 * rng.NormFloat64()) // -60 dBFS
+		}
+		return y
+	}
+	tone := augTone(8000, 16000, 300)
+	src := append(append(quiet(6400), tone...), quiet(4800)...)
+	lead, trail := QuietEnds(src, 16000, 35)
+	if lead != 6400 || trail != 4800 {
+		t.Fatalf("QuietEnds = %d, %d; want 6400, 4800", lead, trail)
+	}
+	if l, r := QuietEnds(make([]float32, 1000), 16000, 35); l != 0 || r != 0 {
+		t.Errorf("QuietEnds of digital silence = %d, %d; want 0, 0", l, r)
+	}
+	if l, r := QuietEnds(tone[:100], 16000, 35); l != 0 || r != 0 {
+		t.Errorf("QuietEnds of less than a frame = %d, %d; want 0, 0", l, r)
+	}
+	var cutLead, cutTrail int
+	for seed := uint64(0); seed < 40; seed++ {
+		y := trimQuiet(rand.New(rand.NewPCG(seed, 2)), src, 16000)
+		a := slices.Index(src, y[0]) // noise samples are distinct
+		b := len(src) - a - len(y)
+		if a < 0 || a > lead || b < 0 || b > trail || !slices.Equal(y, src[a:a+len(y)]) {
+			t.Fatalf("seed %d: kept src[%d:%d] of %d samples (quiet ends %d, %d)", seed, a, a+len(y), len(src), lead, trail)
+		}
+		if a > lead/4 {
+			cutLead++
+		}
+		if b > trail/4 {
+			cutTrail++
+		}
+	}
+	if cutLead < 20 || cutTrail < 20 {
+		t.Errorf("over a quarter of the quiet cut at the start %d and the end %d times in 40, want about 30", cutLead, cutTrail)
+	}
+	// Through Apply (nothing else on: the gain step only clips).
+	a := &Augmenter{Options: AugmentOptions{TrimProb: 1}}
+	y := a.Apply(rand.New(rand.NewPCG(5, 5)), src, 16000)
+	if i := slices.Index(src, y[0]); len(y) >= len(src) || i < 0 || !slices.Equal(y, src[i:i+len(y)]) {
+		t.Errorf("Apply with TrimProb 1 gave %d samples, not a part of the %d", len(y), len(src))
 	}
 }
