@@ -1,7 +1,8 @@
 #!/bin/sh
 # How the recognizer copes with silence around the speech: scores a manifest
 # as it is, with 0.3 s of digital silence (exact zeros) added at both ends,
-# and with the quiet at both ends cut away (sox silence, 0.5% threshold).
+# and with the quiet at both ends cut away (scripts/bench/quietcut: the 10 ms
+# frames more than 35 dB below the loudest, which keeps weak word onsets).
 #
 #   scripts/bench/silence.sh MANIFEST.tsv [MODEL ...]   (no MODEL: the default model)
 #
@@ -16,20 +17,20 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/transcribe" "$root/cmd/transcribe"
-mkdir -p "$tmp/pad" "$tmp/trim"
+go build -o "$tmp/quietcut" "$root/scripts/bench/quietcut"
+"$tmp/quietcut" "$man" "$tmp/cut" >"$tmp/cut.tsv"
+mkdir -p "$tmp/pad"
 i=0
 while IFS="$(printf '\t')" read -r path text rest; do
 	case $path in /*) ;; *) path=$(dirname "$man")/$path ;; esac
 	[ "$path" != path ] || continue # a header row
 	i=$((i + 1))
 	sox "$path" -b 16 "$tmp/pad/$i.wav" pad 0.3 0.3 2>/dev/null
-	sox "$path" -b 16 "$tmp/trim/$i.wav" silence 1 0.05 0.5% reverse silence 1 0.05 0.5% reverse 2>/dev/null
 	printf '%s\t%s\n' "$tmp/pad/$i.wav" "$text" >>"$tmp/pad.tsv"
-	printf '%s\t%s\n' "$tmp/trim/$i.wav" "$text" >>"$tmp/trim.tsv"
 done <"$man"
 [ $# -gt 0 ] || set -- ""
 for model in "$@"; do
-	for cond in as-is pad trim; do
+	for cond in as-is pad cut; do
 		m=$man
 		[ "$cond" = as-is ] || m=$tmp/$cond.tsv
 		set +e
