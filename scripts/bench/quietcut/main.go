@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/ecoute/ecoute/asr"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -38,7 +38,7 @@ func main() {
 }
 
 func run(manifest, outDir string, db, frac float64) error {
-	data, err := os.ReadFile(manifest)
+	utts, err := asr.ReadManifest(manifest)
 	if err != nil {
 		return err
 	}
@@ -47,21 +47,15 @@ func run(manifest, outDir string, db, frac float64) error {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
-	for i, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-		path, rest, ok := strings.Cut(line, "\t")
-		if !ok || path == "path" { // a header row or a blank line
-			continue
-		}
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(manifest), path)
-		}
-		raw, err := os.ReadFile(path)
+	for i, u := range utts {
+		f, err := os.Open(u.Path)
 		if err != nil {
 			return err
 		}
-		p, err := audio.Decode(bytes.NewReader(raw))
+		p, err := audio.Decode(f)
+		f.Close()
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", u.Path, err)
 		}
 		lead, trail := audio.QuietEnds(p.Samples, p.Rate, db)
 		x := p.Samples[int(frac*float64(lead)) : len(p.Samples)-int(frac*float64(trail))]
@@ -73,7 +67,7 @@ func run(manifest, outDir string, db, frac float64) error {
 		if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%s\t%s\n", dst, rest)
+		fmt.Fprintf(out, "%s\t%s\t%s\n", dst, u.Transcript, u.Voice)
 	}
 	return nil
 }
