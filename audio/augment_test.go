@@ -262,7 +262,7 @@ func TestPadSilence(t *testing.T) {
 	b.Options.PadMax = 1 // PadProb 0: still off
 	y1 := a.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000)
 	y2 := b.Apply(rand.New(rand.NewPCG(4, 4)), src, 16000)
-	if len(y1) != len(y2) || y1[len(y1)/2] != y2[len(y2)/2] {
+	if !slices.Equal(y1, y2) {
 		t.Error("PadMax without PadProb changed the augmentation")
 	}
 	b.Options.PadProb = 1
