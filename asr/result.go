@@ -55,9 +55,10 @@ type Options struct {
 }
 
 // DefaultOptions returns beam search of width 32 with the model's LM when it
-// has one, restricted to the LM's words, a blank penalty of 0.5, and word
-// timestamps. Alpha, Beta, BlankPenalty and Lexicon were chosen on
-// speechocean762-dev with the default model (see asr/default/README.md).
+// has one, restricted to the LM's words, a blank penalty of 1, and word
+// timestamps. Alpha, Beta, BlankPenalty and Lexicon were chosen on the two
+// speaker halves of speechocean762-dev with the default model (see
+// asr/default/README.md).
 func DefaultOptions() Options {
-	return Options{Beam: 32, UseLM: true, Lexicon: true, Alpha: 0.5, Beta: 2.0, BlankPenalty: 0.5, Timestamps: true, VAD: DefaultVADOptions()}
+	return Options{Beam: 32, UseLM: true, Lexicon: true, Alpha: 0.6, Beta: 1.0, BlankPenalty: 1.0, Timestamps: true, VAD: DefaultVADOptions()}
 }

@@ -235,3 +235,22 @@ func TestSharedData(t *testing.T) {
 		t.Errorf("sentences per source: %v", src)
 	}
 }
+
+func TestRealText(t *testing.T) {
+	real := map[string][]line{
+		"so762-train": {{transcript: "we speak out"}, {transcript: "so you want"}, {transcript: "we speak out"}, {transcript: "a dev sentence"}},
+		"fsdd-train3": {{transcript: "zero"}, {transcript: "zero"}, {transcript: "one"}},
+		"so762-dev":   {{transcript: "not training text"}},
+	}
+	excluded := map[string]bool{"a dev sentence": true}
+	once := []string{"we speak out", "so you want", "zero", "one"}
+	if got := realText(real, excluded, 1); !reflect.DeepEqual(got, once) {
+		t.Errorf("realText(1) = %q, want %q", got, once)
+	}
+	if got, want := realText(real, excluded, 3), append(append(append([]string(nil), once...), once...), once...); !reflect.DeepEqual(got, want) {
+		t.Errorf("realText(3) = %q, want %q", got, want)
+	}
+	if got := realText(real, excluded, 0); len(got) != 0 {
+		t.Errorf("realText(0) = %q, want nothing", got)
+	}
+}
