@@ -19,7 +19,9 @@
 # --finish resumes the training that the budget stopped in OUT and runs it to
 # its end (no budget), then packs and scores. With CHECKPOINT (such as the
 # committed asr/default/checkpoint/*.ckpt) training resumes from that file
-# instead; the corpus and LM are made first if OUT lacks them. Resuming gives
+# instead. The corpus step runs first either way (it synthesizes only what
+# OUT lacks, seconds when the corpus is complete) and the LM is rebuilt from
+# its text. Resuming gives
 # the same weights as an uninterrupted run, and the data must be the same: the
 # corpus of the same N and seed, at the same OUT (the manifest paths are part
 # of what a checkpoint checks).
@@ -81,16 +83,15 @@ go build -o "$OUT/corpus-bin" ./scripts/corpus
 go build -o "$OUT/asrpack" ./asr/internal/asrpack
 stage build "$t"
 
-if [ -z "$FINISH" ] || [ ! -f "$OUT/corpus/train-all.tsv" ]; then
-	t=$(date +%s)
-	"$OUT/corpus-bin" -out "$OUT/corpus" -n "$N" -seed 1 >"$OUT/corpus-summary.txt" 2>"$OUT/corpus.log"
-	stage corpus "$t"
-fi
-if [ -z "$FINISH" ] || [ ! -f "$OUT/lm.arpa" ]; then
-	t=$(date +%s)
-	"$OUT/transcribe" lm build --order 3 --prune "0 5 8" "$OUT/corpus/lm-text.txt" -o "$OUT/lm.arpa" 2>"$OUT/lm.log"
-	stage lm "$t"
-fi
+# The corpus step keeps the audio already there (seconds when the corpus is
+# complete) and rewrites the manifests and the LM text, so --finish on an
+# older corpus folder still packs the LM this version of the recipe makes.
+t=$(date +%s)
+"$OUT/corpus-bin" -out "$OUT/corpus" -n "$N" -seed 1 >"$OUT/corpus-summary.txt" 2>"$OUT/corpus.log"
+stage corpus "$t"
+t=$(date +%s)
+"$OUT/transcribe" lm build --order 3 --prune "0 5 8" "$OUT/corpus/lm-text.txt" -o "$OUT/lm.arpa" 2>"$OUT/lm.log"
+stage lm "$t"
 
 train() { # train ARGS...: the recipe's training command with extra flags
 	"$OUT/transcribe" train --config asr/default/train.json \
