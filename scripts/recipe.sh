@@ -19,9 +19,10 @@
 # --finish resumes the training that the budget stopped in OUT and runs it to
 # its end (no budget), then packs and scores. With CHECKPOINT (such as the
 # committed asr/default/checkpoint/*.ckpt) training resumes from that file
-# instead. The corpus step runs first either way (it synthesizes only what
-# OUT lacks, seconds when the corpus is complete) and the LM is rebuilt from
-# its text. Resuming gives
+# instead. The corpus step runs first either way, with the N of the run being
+# finished (OUT/recipe.n; 12000 without it): it synthesizes only what OUT
+# lacks, seconds when the corpus is complete, and the LM is rebuilt from its
+# text. Resuming gives
 # the same weights as an uninterrupted run, and the data must be the same: the
 # corpus of the same N and seed, at the same OUT (the manifest paths are part
 # of what a checkpoint checks).
@@ -52,10 +53,16 @@ OUT=${1:-/work/recipe}
 if [ -n "$FINISH" ]; then
 	[ $# -le 2 ] || usage
 	CKPT=${2:-}
-	N=12000
+	# the corpus size of the run being finished (recorded by it), else the
+	# default that the committed checkpoint was trained on
+	N=$(cat "$OUT/recipe.n" 2>/dev/null || echo 12000)
 	BUDGET=0
 	if [ -n "$CKPT" ] && [ ! -f "$CKPT" ]; then
 		echo "recipe.sh: no checkpoint $CKPT" >&2
+		exit 1
+	fi
+	if [ -z "$CKPT" ] && [ ! -f "$OUT/model-f32.safetensors.ckpt" ]; then
+		echo "recipe.sh: $OUT has no checkpoint to finish; give one" >&2
 		exit 1
 	fi
 else
@@ -69,6 +76,7 @@ else
 fi
 [ -f asr/default/train.json ] || { echo "recipe.sh: run it from the repository root" >&2; exit 2; }
 mkdir -p "$OUT"
+[ -n "$FINISH" ] || echo "$N" >"$OUT/recipe.n"
 T0=$(date +%s)
 [ -n "$FINISH" ] || : >"$OUT/times.txt"
 stage() { # stage NAME START: log the stage's minutes and the total so far
@@ -100,12 +108,7 @@ train() { # train ARGS...: the recipe's training command with extra flags
 }
 t=$(date +%s)
 if [ -n "$FINISH" ]; then
-	if [ -n "$CKPT" ]; then
-		cp "$CKPT" "$OUT/model-f32.safetensors.ckpt"
-	elif [ ! -f "$OUT/model-f32.safetensors.ckpt" ]; then
-		echo "recipe.sh: $OUT has no checkpoint to finish; give one" >&2
-		exit 1
-	fi
+	[ -z "$CKPT" ] || cp "$CKPT" "$OUT/model-f32.safetensors.ckpt"
 	train --resume 2>>"$OUT/train.log"
 else
 	# Training gets the rest of the budget less 4 minutes for packing and a margin.
