@@ -54,8 +54,13 @@ for n in $run; do
 	"$w/transcribe" train --config "$root/asr/default/train.json" --hidden 160 --epochs "$epochs" \
 		--threads 1 --seed "$seed" --train "$w/train$n.tsv" --dev "$c/so762-dev.tsv" -o "$w/m$n.safetensors" \
 		>"$w/log$n.txt" 2>&1 &
+	pids="${pids:-} $!:$n"
 done
-wait
+failed=0
+for p in $pids; do # a run that fails leaves its last epoch's model: score none then
+	wait "${p%%:*}" || { echo "speakers.sh: the ${p#*:}-speaker run failed, see $w/log${p#*:}.txt" >&2; failed=1; }
+done
+[ $failed = 0 ] || exit 1
 
 : >"$w/scores.txt"
 for n in $run; do
