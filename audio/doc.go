@@ -1,6 +1,6 @@
 // Package audio turns audio bytes into mono float32 samples and back:
 // decoding WAV (RIFF, RIFX and RF64 containers; 8/16/24/32-bit integer PCM,
-// 32/64-bit IEEE float, WAVE_FORMAT_EXTENSIBLE, G.711 A-law and µ-law), FLAC
+// 32/64-bit IEEE float, WAVE_FORMAT_EXTENSIBLE, G.711 A-law and µ-law), FLAC, MP3
 // and headerless raw PCM; mixing or picking channels; band-limited resampling
 // between any two rates; and writing 16-bit WAV.
 //
@@ -11,6 +11,8 @@
 //   - ITU-T G.711 for A-law and µ-law (the table-free decoders follow the
 //     reference code in Sun's g711.c, also used by sox).
 //   - FLAC decoding is github.com/mewkiz/flac.
+//   - MP3 (MPEG-1 and MPEG-2 layer III, ISO/IEC 11172-3 and 13818-3) decoding
+//     is github.com/hajimehoshi/go-mp3; the frame-header sniffing is ours.
 //   - J. O. Smith, "Digital Audio Resampling Home Page" (bandlimited
 //     interpolation), and J. F. Kaiser, "Nonrecursive digital filter design
 //     using the I0-sinh window function" (1974) for the resampler.

@@ -27,7 +27,7 @@ func (p *PCM) Duration() time.Duration {
 
 // A FormatError reports malformed or unsupported input.
 type FormatError struct {
-	Format string // "wav", "flac", "raw" or "" when the format is unknown
+	Format string // "wav", "flac", "mp3", "raw" or "" when the format is unknown
 	Msg    string
 }
 
@@ -135,8 +135,9 @@ type DecodeOptions struct {
 	// from DefaultDecodeOptions to mix.
 	Channel int
 	// Raw, when set, says the input is headerless PCM in this format. Without
-	// it the format is sniffed: WAV ("RIFF"/"RIFX"/"RF64"…"WAVE") or FLAC
-	// ("fLaC", possibly after an ID3v2 tag).
+	// it the format is sniffed: WAV ("RIFF"/"RIFX"/"RF64"…"WAVE"), FLAC
+	// ("fLaC") or MP3 (an MPEG audio frame header), the last two possibly
+	// after an ID3v2 tag.
 	Raw *RawFormat
 }
 
@@ -145,7 +146,7 @@ func DefaultDecodeOptions() DecodeOptions { return DecodeOptions{Channel: -1} }
 
 // Config is what a file's header says about its audio.
 type Config struct {
-	Format   string   // "wav", "flac" or "raw"
+	Format   string   // "wav", "flac", "mp3" or "raw"
 	Encoding Encoding // sample encoding (FLAC: the signed integer encoding of its bit depth)
 	Rate     int
 	Channels int
@@ -160,7 +161,7 @@ func (c *Config) setDuration() {
 	}
 }
 
-// Decode reads a whole WAV or FLAC stream and mixes its channels to mono.
+// Decode reads a whole WAV, FLAC or MP3 stream and mixes its channels to mono.
 func Decode(r io.Reader) (*PCM, error) {
 	return DecodeWithOptions(r, DefaultDecodeOptions())
 }
@@ -178,24 +179,30 @@ func DecodeWithOptions(r io.Reader, o DecodeOptions) (*PCM, error) {
 	switch kind {
 	case "wav":
 		return decodeWAV(br, o.Channel)
+	case "mp3":
+		return decodeMP3(br, o.Channel)
 	default:
 		return decodeFLAC(br, o.Channel)
 	}
 }
 
-// DecodeConfig reads only the header of a WAV or FLAC stream.
+// DecodeConfig reads only the header of a WAV, FLAC or MP3 stream. For MP3
+// it reads the first frame header; Frames is -1 (MP3 has no sample count).
 func DecodeConfig(r io.Reader) (Config, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	kind, err := sniff(br)
 	if err != nil {
 		return Config{}, err
 	}
-	if kind == "wav" {
+	switch kind {
+	case "wav":
 		h, err := readWAVHeader(br)
 		if err != nil {
 			return Config{}, err
 		}
 		return h.config(), nil
+	case "mp3":
+		return mp3Config(br)
 	}
 	return flacConfig(br)
 }
@@ -223,12 +230,30 @@ func sniff(br *bufio.Reader) (string, error) {
 		}
 	}
 	if len(head) >= 3 && string(head[:3]) == "ID3" {
-		return "flac", nil
+		// An ID3v2 tag (of any size) may precede FLAC or MP3: skip it and
+		// look at what follows.
+		if err := skipID3(br); err != nil {
+			return "", err
+		}
+		head, err = br.Peek(4)
+		if len(head) >= 4 && string(head[:4]) == "fLaC" {
+			return "flac", nil
+		}
+		if isMP3(head) {
+			return "mp3", nil
+		}
+		if len(head) == 0 {
+			return "", formatErr("", "an ID3 tag and no audio after it")
+		}
+		return "", formatErr("", "unknown format after an ID3 tag (not FLAC or MP3); it starts % x", head[:min(len(head), 4)])
+	}
+	if isMP3(head) {
+		return "mp3", nil
 	}
 	if err != nil && err != io.EOF {
 		return "", err
 	}
-	return "", formatErr("", "unknown format (not WAV or FLAC); header starts % x", head[:min(len(head), 4)])
+	return "", formatErr("", "unknown format (not WAV, FLAC or MP3; convert others with sox or ffmpeg); header starts % x", head[:min(len(head), 4)])
 }
 
 // sanitize replaces NaN by 0 and ±Inf by ±1.
