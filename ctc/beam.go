@@ -6,23 +6,30 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/ecoute/ecoute/text/lm"
 )
 
 // LM is the language-model interface of the beam search: word (or
-// character) ids, states, log10 probabilities. *lm.Model implements it.
+// character) ids, states, log10 probabilities. The n-gram models of
+// text/lm (*lm.Model) implement it; ctc does not import them.
 type LM interface {
 	// ID returns the id of a word, or a negative id for an unknown word
 	// (Score must accept it, typically scoring it as <unk>).
 	ID(word string) int32
 	// Start returns the state at the start of a sentence (after <s>).
-	Start() lm.State
+	Start() LMState
 	// Score returns log10 p(word | s) and the next state.
-	Score(s lm.State, word int32) (float64, lm.State)
+	Score(s LMState, word int32) (float64, LMState)
 	// End returns log10 p(</s> | s).
-	End(s lm.State) float64
+	End(s LMState) float64
 }
+
+// An LMState is an LM's scoring context, opaque to the search: it is only
+// passed back to the LM that returned it.
+type LMState = int32
+
+// CharSpace is the token a character-level LM (BeamOptions.CharLM) is
+// asked for in place of the word separator; it is text/lm's CharSpace.
+const CharSpace = "<sp>"
 
 // A Hotword is a word whose score is raised by Boost (natural log, added
 // once per occurrence) at decoding time.
@@ -57,7 +64,7 @@ type BeamOptions struct {
 	// probability) and insertion bonus Beta. A word-level LM scores a word
 	// when the separator after it (or the end of the input) completes it;
 	// with CharLM it scores every label as it is added, the separator as
-	// lm.CharSpace, and Beta is per label.
+	// CharSpace, and Beta is per label.
 	LM          LM
 	CharLM      bool
 	Alpha, Beta float64
@@ -137,7 +144,7 @@ func NewDecoder(o BeamOptions) (*Decoder, error) {
 		d.tokLM = make([]int32, len(o.Vocab))
 		for k, v := range o.Vocab {
 			if k == o.Space {
-				v = lm.CharSpace
+				v = CharSpace
 			}
 			d.tokLM[k] = o.LM.ID(v)
 		}
@@ -223,7 +230,7 @@ type hyp struct {
 	pb, pnb  float64 // ln p(prefix, ending in blank / in its last label)
 	lm       float64 // LM contribution (alpha*ln10*log10 + bonuses + boosts)
 	lmRaw    float64
-	st       lm.State
+	st       LMState
 	lex, hot int32 // trie nodes of the current word (-1: off the trie)
 	hotPart  float64
 	wordLen  int // labels in the current word
@@ -452,6 +459,7 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 			}
 			n = j
 		}
+		n = s.keepWholeWord(n)
 		for i := range n {
 			if h := &s.next[i]; h.pending {
 				nd := h.pend
@@ -461,6 +469,43 @@ func (s *search) run(x [][]float32) ([]Hypothesis, error) {
 		s.beam, s.next = s.next[:n], s.beam[:0]
 	}
 	return s.finish(ln10a)
+}
+
+// wholeWord reports whether h may end the utterance under the lexicon: its
+// last word is complete (a lexicon word or a hotword) or it has none.
+func (s *search) wholeWord(h *hyp) bool {
+	if h.wordLen == 0 {
+		return true
+	}
+	return (s.d.lex != nil && h.lex >= 0 && s.d.lex.end[h.lex]) || (s.hot != nil && h.hot >= 0 && s.hot.end[h.hot])
+}
+
+// keepWholeWord makes sure that, with a lexicon, the n hypotheses kept in
+// s.next[:n] include one that may end the utterance: if none of them does,
+// the best such hypothesis among the pruned ones is kept as well (the beam
+// grows by one). Without it the beam can fill with unfinished words ("it
+// splend") in the last frames, and the search has no whole-word ending
+// left. It returns the new count.
+func (s *search) keepWholeWord(n int) int {
+	if s.d.lex == nil {
+		return n
+	}
+	for i := range n {
+		if s.wholeWord(&s.next[i]) {
+			return n
+		}
+	}
+	best := -1
+	for i := n; i < len(s.next); i++ {
+		if s.wholeWord(&s.next[i]) && (best < 0 || s.next[i].score > s.next[best].score) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return n
+	}
+	s.next[n], s.next[best] = s.next[best], s.next[n]
+	return n + 1
 }
 
 // extend returns the hypothesis h+k with its LM, lexicon and hotword

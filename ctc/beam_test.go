@@ -302,3 +302,37 @@ func TestBeamRepeatAcrossBlank(t *testing.T) {
 		}
 	}
 }
+
+// *lm.Model is the LM the recognizer fuses; ctc declares the interface
+// without importing text/lm, so this test keeps the two in step.
+var _ LM = (*lm.Model)(nil)
+
+func TestCharSpaceIsTextLMs(t *testing.T) {
+	if CharSpace != lm.CharSpace {
+		t.Fatalf("ctc.CharSpace %q, text/lm's CharSpace %q: a character LM would score the separator as an unknown token", CharSpace, lm.CharSpace)
+	}
+}
+
+// With a lexicon only whole words end a hypothesis, even when the beam is
+// full of unfinished ones in the last frames: "it splend" (acoustically
+// best, "splend" a prefix of the lexicon's "splendid") must come out as
+// whole words, not as the unfinished prefix.
+func TestBeamLexiconEndsOnWholeWord(t *testing.T) {
+	vocab := charVocab()
+	lp := peaked(encode(vocab, "it splend"), len(vocab), 0.9, 1)
+	lex := []string{"it", "splendid", "spend", "is"}
+	for _, beam := range []int{1, 2, 4, 16} {
+		h, err := BeamSearch(lp, BeamOptions{Vocab: vocab, Space: 1, Beam: beam, Lexicon: lex, NBest: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range strings.Fields(h[0].Text) {
+			if !slices.Contains(lex, w) {
+				t.Errorf("beam %d: %q ends on %q, not a lexicon word", beam, h[0].Text, w)
+			}
+		}
+		if !strings.HasPrefix(h[0].Text, "it") {
+			t.Errorf("beam %d: %q lost the first word", beam, h[0].Text)
+		}
+	}
+}

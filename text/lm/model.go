@@ -17,8 +17,10 @@ const (
 
 // A State is a scoring context: the entry of the longest suffix of the
 // history that the model contains. States are small integers, equal when
-// the model would score every continuation the same way.
-type State int32
+// the model would score every continuation the same way. State is an
+// alias of int32 so that *Model satisfies ctc.LM, which declares its states
+// as plain int32 rather than importing this package.
+type State = int32
 
 // entry is one n-gram: its last word, its context (the entry of its first
 // n-1 words), its longest proper suffix that the model holds, its log10
