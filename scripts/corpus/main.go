@@ -23,6 +23,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/ecoute/ecoute/audio"
 )
 
 const usage = `corpus turns text prompts into ecoute's speech training corpus.
@@ -64,12 +66,17 @@ What it does:
   3. Manifests (path<TAB>transcript<TAB>voice, no header, absolute paths):
        train.tsv          synthetic training utterances
        heldout.tsv        held-out voice (evaluation only)
-       so762-train.tsv    speechocean762-train (real; transcripts normalized)
+       so762-train.tsv    speechocean762-train and -train-more (real, 2,000
+                          utterances of 100 speakers; transcripts normalized)
        so762-dev.tsv      speechocean762-dev (real; evaluation only)
+       so762-dev500.tsv   speechocean762-dev and -dev-more (500; evaluation)
+       sc-train.tsv       speech-commands-train (real native single words)
+       sc-dev.tsv         speech-commands-dev (evaluation only)
        fsdd-train3.tsv    FSDD speakers george, jackson, lucas (training)
        fsdd-test.tsv      FSDD speaker nicolas (evaluation only)
        train-all.tsv      train.tsv + so762-train x -so-repeat
-                          + fsdd-train3 x -fsdd-repeat, shuffled
+                          + fsdd-train3 x -fsdd-repeat
+                          + sc-train x -sc-repeat, shuffled
      and text for the language model:
        prompts-train.txt  every transcript of train-all.tsv, once each
        plan.tsv           path, voice, settings, text read, transcript
@@ -79,7 +86,8 @@ What it does:
        lm-text.txt        all normalized sentences of the same text sources
                           (any length >= 2 words) plus the real training
                           transcripts x -lm-real-repeat, minus held-out and
-                          dev sentences
+                          dev sentences, then -lm-digit-strings random
+                          digit strings
 
 Flags:
 `
@@ -98,6 +106,8 @@ func main() {
 		maxWords  = flag.Int("max-words", 20, "longest prompt in words")
 		soRepeat  = flag.Int("so-repeat", 3, "times speechocean762-train appears in train-all.tsv")
 		fsRepeat  = flag.Int("fsdd-repeat", 2, "times the FSDD training speakers appear in train-all.tsv")
+		scRepeat  = flag.Int("sc-repeat", 2, "times speech-commands-train appears in train-all.tsv")
+		lmDigits  = flag.Int("lm-digit-strings", 2000, "random digit strings (2-8 digits) added to lm-text.txt")
 		lmRepeat  = flag.Int("lm-real-repeat", 5, "times each real training transcript appears in lm-text.txt (weights the LM towards spoken prompts)")
 		engines   = flag.String("engines", "espeak-ng,flite,festival", "comma-separated training engines")
 		dryRun    = flag.Bool("dry-run", false, "write prompts and real-speech manifests, synthesize nothing")
@@ -121,14 +131,14 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if *n < 0 || *heldout < 0 || *jobs < 1 || *minWords < 1 || *maxWords < *minWords || *soRepeat < 0 || *fsRepeat < 0 || *lmRepeat < 0 {
+	if *n < 0 || *heldout < 0 || *jobs < 1 || *minWords < 1 || *maxWords < *minWords || *soRepeat < 0 || *fsRepeat < 0 || *lmRepeat < 0 || *scRepeat < 0 || *lmDigits < 0 {
 		fmt.Fprintln(os.Stderr, "corpus: bad flag values; see -help")
 		os.Exit(2)
 	}
 	c := &config{
 		out: *out, textDir: *textDir, speechDir: *speechDir, n: *n, heldout: *heldout,
 		seed: *seed, jobs: *jobs, niceness: *niceness, minWords: *minWords, maxWords: *maxWords,
-		soRepeat: *soRepeat, fsRepeat: *fsRepeat, lmRepeat: *lmRepeat, enabled: enabled, dryRun: *dryRun,
+		soRepeat: *soRepeat, fsRepeat: *fsRepeat, scRepeat: *scRepeat, lmRepeat: *lmRepeat, lmDigits: *lmDigits, enabled: enabled, dryRun: *dryRun,
 	}
 	if err := c.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
@@ -143,7 +153,8 @@ type config struct {
 	jobs, niceness          int
 	minWords, maxWords      int
 	soRepeat, fsRepeat      int
-	lmRepeat                int
+	scRepeat                int
+	lmRepeat, lmDigits      int
 	enabled                 map[string]bool
 	dryRun                  bool
 }
@@ -462,6 +473,32 @@ func (c *config) realManifests() (map[string][]line, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := read("speechocean762-train-more", func(f map[string]string, l line) {
+		l.voice = "real:speechocean762:" + f["speaker"]
+		m["so762-train"] = append(m["so762-train"], l)
+	}); err != nil {
+		return nil, err
+	}
+	// The 500-utterance development set: speechocean762-dev and its -more.
+	m["so762-dev500"] = append([]line(nil), m["so762-dev"]...)
+	if err := read("speechocean762-dev-more", func(f map[string]string, l line) {
+		l.voice = "real:speechocean762:" + f["speaker"]
+		m["so762-dev500"] = append(m["so762-dev500"], l)
+	}); err != nil {
+		return nil, err
+	}
+	if err := read("speech-commands-train", func(f map[string]string, l line) {
+		l.voice = "real:speech-commands:" + f["speaker"]
+		m["sc-train"] = append(m["sc-train"], l)
+	}); err != nil {
+		return nil, err
+	}
+	if err := read("speech-commands-dev", func(f map[string]string, l line) {
+		l.voice = "real:speech-commands:" + f["speaker"]
+		m["sc-dev"] = append(m["sc-dev"], l)
+	}); err != nil {
+		return nil, err
+	}
 	if err := read("fsdd-train", func(f map[string]string, l line) {
 		l.voice = "real:fsdd:" + f["speaker"]
 		switch f["speaker"] {
@@ -476,8 +513,14 @@ func (c *config) realManifests() (map[string][]line, error) {
 	return m, nil
 }
 
+// realNames are the real-speech manifests the corpus writes.
+var realNames = []string{"so762-train", "so762-dev", "so762-dev500", "sc-train", "sc-dev", "fsdd-train3", "fsdd-test"}
+
+// realTrainNames are the real manifests that training (and the LM text) uses.
+var realTrainNames = []string{"so762-train", "sc-train", "fsdd-train3"}
+
 func (c *config) writeRealManifests(real map[string][]line) error {
-	for _, name := range []string{"so762-train", "so762-dev", "fsdd-train3", "fsdd-test"} {
+	for _, name := range realNames {
 		if err := writeManifest(filepath.Join(c.out, name+".tsv"), real[name]); err != nil {
 			return err
 		}
@@ -511,6 +554,9 @@ func (c *config) writeSynthManifests(held, train []utt, real map[string][]line) 
 	for i := 0; i < c.fsRepeat; i++ {
 		all = append(all, real["fsdd-train3"]...)
 	}
+	for i := 0; i < c.scRepeat; i++ {
+		all = append(all, real["sc-train"]...)
+	}
 	r := rand.New(rand.NewPCG(c.seed, 0x616c6c)) // "all"
 	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	if err := writeManifest(filepath.Join(c.out, "train-all.tsv"), all); err != nil {
@@ -524,7 +570,7 @@ func (c *config) writeSynthManifests(held, train []utt, real map[string][]line) 
 			prompts = append(prompts, l.transcript)
 		}
 	}
-	for _, name := range []string{"so762-train", "fsdd-train3"} {
+	for _, name := range realTrainNames {
 		for _, l := range real[name] {
 			if !seen[l.transcript] {
 				seen[l.transcript] = true
@@ -551,6 +597,7 @@ func (c *config) writeText(all []sentence, excluded map[string]bool, real map[st
 		}
 	}
 	ls = append(ls, realText(real, excluded, c.lmRepeat)...)
+	ls = append(ls, digitStrings(c.lmDigits, c.seed)...)
 	return writeLines(filepath.Join(c.out, "lm-text.txt"), ls)
 }
 
@@ -560,7 +607,7 @@ func (c *config) writeText(all []sentence, excluded map[string]bool, real map[st
 func realText(real map[string][]line, excluded map[string]bool, n int) []string {
 	seen := map[string]bool{}
 	var once []string
-	for _, name := range []string{"so762-train", "fsdd-train3"} {
+	for _, name := range realTrainNames {
 		for _, l := range real[name] {
 			if !seen[l.transcript] && !excluded[l.transcript] {
 				seen[l.transcript] = true
@@ -571,6 +618,25 @@ func realText(real map[string][]line, excluded map[string]bool, n int) []string 
 	var out []string
 	for i := 0; i < n; i++ {
 		out = append(out, once...)
+	}
+	return out
+}
+
+// digitStrings returns n strings of 2 to 8 random digit words ("two six four
+// eight"), so that the LM knows digit sequences (PINs, phone numbers, the
+// digit prompts people are recorded reading) and prefers them to homophones
+// ("trees six for eight").
+func digitStrings(n int, seed uint64) []string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+	r := rand.New(rand.NewPCG(seed, 0x646967)) // "dig"
+	out := make([]string, n)
+	for i := range out {
+		k := 2 + r.IntN(7)
+		ws := make([]string, k)
+		for j := range ws {
+			ws[j] = words[r.IntN(len(words))]
+		}
+		out[i] = strings.Join(ws, " ")
 	}
 	return out
 }
@@ -618,7 +684,7 @@ func writeLines(path string, rows []string) error {
 // summary prints utterances and hours per voice for every manifest.
 func (c *config) summary() error {
 	fmt.Printf("corpus in %s (manifests: path<TAB>transcript<TAB>voice, absolute paths)\n", c.out)
-	for _, name := range []string{"train", "heldout", "so762-train", "so762-dev", "fsdd-train3", "fsdd-test", "train-all"} {
+	for _, name := range append(append([]string{"train", "heldout"}, realNames...), "train-all") {
 		path := filepath.Join(c.out, name+".tsv")
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -672,8 +738,21 @@ func (c *config) summary() error {
 	return nil
 }
 
-// audioSeconds returns the duration of a WAV or FLAC file from its header.
+// audioSeconds returns the duration of a WAV or FLAC file from its header,
+// and of an MP3 file by decoding it.
 func audioSeconds(path string) (float64, error) {
+	if strings.HasSuffix(path, ".mp3") {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		p, err := audio.Decode(f)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", path, err)
+		}
+		return p.Duration().Seconds(), nil
+	}
 	if strings.HasSuffix(path, ".flac") {
 		return flacSeconds(path)
 	}
