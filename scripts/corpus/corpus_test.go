@@ -186,7 +186,7 @@ func TestSharedData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"so762-train": 1200, "so762-dev": 200, "fsdd-train3": 1500, "fsdd-test": 500}
+	want := map[string]int{"so762-train": 2000, "so762-dev": 200, "so762-dev500": 500, "sc-train": 3396, "sc-dev": 1086, "fsdd-train3": 1500, "fsdd-test": 500}
 	for k, n := range want {
 		if len(real[k]) != n {
 			t.Errorf("%s: %d lines, want %d", k, len(real[k]), n)
@@ -195,6 +195,20 @@ func TestSharedData(t *testing.T) {
 	for _, l := range real["fsdd-test"] {
 		if !strings.HasSuffix(l.voice, ":nicolas") {
 			t.Fatalf("fsdd-test holds %s", l.voice)
+		}
+	}
+	// No development speaker trains.
+	trainSpk := map[string]bool{}
+	for _, k := range []string{"so762-train", "sc-train"} {
+		for _, l := range real[k] {
+			trainSpk[l.voice] = true
+		}
+	}
+	for _, k := range []string{"so762-dev500", "sc-dev"} {
+		for _, l := range real[k] {
+			if trainSpk[l.voice] {
+				t.Fatalf("%s speaker %s is also a training speaker", k, l.voice)
+			}
 		}
 	}
 	for _, l := range real["so762-train"] {
