@@ -19,6 +19,8 @@ import (
 	"github.com/ecoute/ecoute/internal/kernel"
 	"github.com/ecoute/ecoute/internal/safetensors"
 	"github.com/ecoute/ecoute/lstm"
+	"github.com/ecoute/ecoute/text"
+	"github.com/ecoute/ecoute/text/wer"
 )
 
 // TrainOptions configures Train. The zero value of a field means its
@@ -840,42 +842,60 @@ func (t *trainer) evaluate(trainLoss float64) DevMark {
 		t.st.History = append(t.st.History, mark)
 		return mark
 	}
-	counts := t.score(t.dev)
-	mark.CER, mark.WER = counts.CER(), counts.WER()
+	mark.CER, mark.WER = t.score(t.dev)
 	t.st.History = append(t.st.History, mark)
 	return mark
 }
 
-// score decodes utts greedily in batches with the training network.
-func (t *trainer) score(utts []trainUtt) ErrorCounts {
-	var counts ErrorCounts
-	ws := lstm.NewWorkspace(0)
+// score decodes utts greedily in batches with the training network and
+// returns their character and word error rates as text/wer counts them
+// with the options `transcribe eval` uses by default (text.Normalize on
+// both sides, case folded, characters other than white space), so that
+// the figures recorded in a model's provenance are the ones eval prints
+// for the same set. Audio that cannot be read counts as all deletions.
+func (t *trainer) score(utts []trainUtt) (cer, wordER float64) {
+	o := wer.Options{Normalize: text.Normalize}
+	ws := wer.NewScorer(o)
+	o.Chars = true
+	cs := wer.NewScorer(o)
+	ws.KeepUtterances(false)
+	cs.KeepUtterances(false)
+	add := func(id, ref, hyp string, ok bool) {
+		if !ok {
+			ws.AddMissing(id, ref)
+			cs.AddMissing(id, ref)
+			return
+		}
+		ws.Add(id, ref, hyp)
+		cs.Add(id, ref, hyp)
+	}
+	work := lstm.NewWorkspace(0)
 	const bs = 16
 	for i := 0; i < len(utts); i += bs {
 		var inputs [][][]float32
-		var refs []string
+		var batch []trainUtt
 		for _, u := range utts[i:min(i+bs, len(utts))] {
 			x, err := t.samples(u.Path)
 			in := t.fe.Input(x)
 			if err != nil || len(in) == 0 {
-				counts.Add(t.vocab.decode(u.labels), "")
+				add(u.Path, u.Transcript, "", false)
 				continue
 			}
 			inputs = append(inputs, in)
-			refs = append(refs, t.vocab.decode(u.labels))
+			batch = append(batch, u)
 		}
 		if len(inputs) == 0 {
 			continue
 		}
 		b := lstm.PadBatch(inputs, t.cfg.InputSize)
-		out := t.net.Forward(ws, b, false)
-		for j := range inputs {
+		out := t.net.Forward(work, b, false)
+		for j, u := range batch {
 			fr := lstm.Frames(out, b.T, b.B, t.cfg.OutputSize, j, len(inputs[j]))
 			toks := ctc.Greedy(fr, t.cfg.Tokenizer.Blank)
-			counts.Add(refs[j], t.vocab.decode(ctc.Labels(toks)))
+			add(u.Path, u.Transcript, t.vocab.decode(ctc.Labels(toks)), true)
 		}
 	}
-	return counts
+	return cs.Report().Total.ErrorRate(), ws.Report().Total.ErrorRate()
 }
 
 // model returns the current weights as a Model (a copy).
