@@ -8,6 +8,15 @@
 #   OPT=1 scripts/build-wasm.sh      also wasm-opt -Oz (Debian binaryen): about 6% smaller
 #                                    raw but only 0.4% smaller gzipped, and it takes minutes
 #   OUT=dir scripts/build-wasm.sh    write into dir instead of web/
+#   NOBR=1 scripts/build-wasm.sh     gzip siblings only (brotli at quality 11 takes
+#                                    about 40 s of CPU for the module)
+#
+# Then it precompresses the page's files: NAME.gz and NAME.br beside each,
+# listed with the SHA-256 of their source in precompressed.json, which
+# `transcribe web` (web.Handler) reads to serve them with Content-Encoding.
+# Brotli comes from scripts/precompress (its own Go module, which needs
+# github.com/andybalholm/brotli from the module proxy or the module cache);
+# without it, gzip -9 alone is used and the page is served gzip only.
 set -eu
 cd "$(dirname "$0")/.."
 out=${OUT:-web}
@@ -24,4 +33,28 @@ fi
 mv "$out/ecoute.wasm.tmp" "$out/ecoute.wasm"
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 chmod 644 "$out/wasm_exec.js"
+precompress_gzip() {
+	# gzip only: NAME.gz and the list, in the format scripts/precompress writes.
+	{
+		echo "{"
+		sep=
+		for f in "$out"/*.html "$out"/*.js "$out"/*.css "$out"/*.wasm "$out"/*.ts; do
+			[ -f "$f" ] || continue
+			gzip -9 -n -c "$f" >"$f.gz.tmp" && mv "$f.gz.tmp" "$f.gz"
+			rm -f "$f.br"
+			printf '%s  "%s": "%s"' "$sep" "$(basename "$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
+			sep=",
+"
+		done
+		printf '\n}\n'
+	} >"$out/precompressed.json"
+	echo "precompressed $out with gzip only (no brotli)"
+}
+absout=$(cd "$out" && pwd)
+if [ -n "${NOBR:-}" ]; then
+	precompress_gzip
+elif ! (cd scripts/precompress && go run . "$absout"); then
+	echo "build-wasm.sh: scripts/precompress failed (no brotli encoder in the module cache and no module proxy?)" >&2
+	precompress_gzip
+fi
 echo "built $out/ecoute.wasm ($(wc -c <"$out/ecoute.wasm") bytes, $(gzip -9c "$out/ecoute.wasm" | wc -c) gzipped)"

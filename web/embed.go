@@ -13,8 +13,6 @@ package web
 import (
 	"embed"
 	"io/fs"
-	"net/http"
-	"path"
 	"strings"
 )
 
@@ -65,29 +63,4 @@ func (h hideGo) ReadDir(name string) ([]fs.DirEntry, error) {
 		}
 	}
 	return out, err
-}
-
-// Handler serves fsys. Responses are not cached by the browser without
-// revalidation (the service worker keeps the offline copy), .wasm is served
-// as application/wasm, and a request for a missing module answers 404 with
-// BuildHint so the page can say what to do.
-func Handler(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-		h := w.Header()
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if name == Module || name == Runtime {
-			if _, err := fs.Stat(fsys, name); err != nil {
-				http.Error(w, name+" is missing: "+BuildHint, http.StatusNotFound)
-				return
-			}
-		}
-		if strings.HasSuffix(name, ".wasm") {
-			h.Set("Content-Type", "application/wasm")
-		}
-		files.ServeHTTP(w, r)
-	})
 }
