@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
@@ -37,45 +38,13 @@ func newModel(c Config, net *lstm.Model) *Model {
 }
 
 // TensorSpec is the name and shape of one model tensor.
-type TensorSpec struct {
-	Name  string
-	Shape []int
-}
+type TensorSpec = lstm.Spec
 
 // TensorSpecs lists the tensors a model with config c has, in file order:
-// for each layer l and direction ("" forward, "_reverse" backward)
-// lstm.weight_ih_l{l}{dir} [4H][In], lstm.weight_hh_l{l}{dir} [4H][H],
-// lstm.bias_ih_l{l}{dir} [4H], lstm.bias_hh_l{l}{dir} [4H] (gate rows in
-// the order in, forget, cell, out), then fc.weight [V][D H] and fc.bias [V].
-func TensorSpecs(c *Config) []TensorSpec {
-	var s []TensorSpec
-	H := c.HiddenSize
-	in := c.InputSize
-	for l := 0; l < c.NumLayers; l++ {
-		for d := 0; d < c.Directions(); d++ {
-			suf := fmt.Sprintf("_l%d", l)
-			if d == 1 {
-				suf += "_reverse"
-			}
-			s = append(s,
-				TensorSpec{"lstm.weight_ih" + suf, []int{4 * H, in}},
-				TensorSpec{"lstm.weight_hh" + suf, []int{4 * H, H}},
-				TensorSpec{"lstm.bias_ih" + suf, []int{4 * H}},
-				TensorSpec{"lstm.bias_hh" + suf, []int{4 * H}},
-			)
-		}
-		in = H * c.Directions()
-	}
-	return append(s, TensorSpec{"fc.weight", []int{c.OutputSize, in}}, TensorSpec{"fc.bias", []int{c.OutputSize}})
-}
-
-func numel(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
-}
+// the LSTM's tensors with PyTorch's names, then fc.weight [V][D H] and
+// fc.bias [V] (see lstm.Config.Specs, the one table of these names). It
+// panics if c's sizes are not positive (Validate first).
+func TensorSpecs(c *Config) []TensorSpec { return netConfig(c).Specs() }
 
 // NewModel returns a model with config c and the given tensors (by PyTorch
 // name; see TensorSpecs), copied into the network's parameter buffer. It
@@ -91,8 +60,8 @@ func NewModel(c Config, tensors map[string][]float32) (*Model, error) {
 		if !ok {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: "missing"}
 		}
-		if len(t) != numel(s.Shape) {
-			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("has %d values, want %v = %d", len(t), s.Shape, numel(s.Shape))}
+		if len(t) != s.Len() {
+			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("has %d values, want %v = %d", len(t), s.Shape, s.Len())}
 		}
 		copy(net.Params.Tensor(s.Name).W(), t)
 	}
@@ -141,17 +110,15 @@ func Load(data []byte) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	specs := map[string]bool{}
+	specs := TensorSpecs(&c)
+	if err := lstm.CheckSpecs(f, specs); err != nil {
+		return nil, tensorError(err)
+	}
+	names := map[string]bool{}
 	quantized := false
-	for _, s := range TensorSpecs(&c) {
-		specs[s.Name] = true
-		info, ok := f.Lookup(s.Name)
-		if !ok {
-			return nil, &ModelError{What: "tensor " + s.Name, Msg: "missing"}
-		}
-		if !sameShape(info.Shape, s.Shape) {
-			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("shape %v, want %v", info.Shape, s.Shape)}
-		}
+	for _, s := range specs {
+		names[s.Name] = true
+		info, _ := f.Lookup(s.Name)
 		quantized = quantized || info.DType == safetensors.I8
 	}
 	if quantized {
@@ -161,23 +128,28 @@ func Load(data []byte) (*Model, error) {
 	// network's.
 	var extra []string
 	for _, info := range f.Tensors {
-		if !specs[info.Name] {
+		if !names[info.Name] {
 			extra = append(extra, info.Name)
 		}
 	}
-	net, _, err := lstm.NewFromBytes(netConfig(&c), data, extra...)
+	net, err := lstm.NewFromFile(netConfig(&c), f, extra...)
 	if err != nil {
-		var pe *lstm.ParamError
-		if errors.As(err, &pe) {
-			return nil, &ModelError{What: "tensor " + pe.Tensor, Msg: pe.Msg}
-		}
-		return nil, &ModelError{What: "tensors", Msg: err.Error()}
+		return nil, tensorError(err)
 	}
 	m := newModel(c, net)
 	if err := m.loadLM(f); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// tensorError turns lstm's error about a tensor into a *ModelError.
+func tensorError(err error) error {
+	var pe *lstm.ParamError
+	if errors.As(err, &pe) {
+		return &ModelError{What: "tensor " + pe.Tensor, Msg: pe.Msg}
+	}
+	return &ModelError{What: "tensors", Msg: err.Error()}
 }
 
 // loadLM attaches the LM tensor of f, if there is one.
@@ -220,7 +192,7 @@ func loadInt8(f *safetensors.File, c Config) (*Model, error) {
 		}
 		rows := s.Shape[0]
 		sc, ok := f.Lookup(s.Name + scaleSuffix)
-		if !ok || len(s.Shape) != 2 || !sameShape(sc.Shape, []int{rows}) {
+		if !ok || len(s.Shape) != 2 || !slices.Equal(sc.Shape, []int{rows}) {
 			return nil, &ModelError{What: "tensor " + s.Name, Msg: fmt.Sprintf("I8 weights need F32 per-row scales %q of shape [%d]", s.Name+scaleSuffix, rows)}
 		}
 		scale, err := f.Float32(s.Name + scaleSuffix)
@@ -240,18 +212,6 @@ func loadInt8(f *safetensors.File, c Config) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // LoadFile reads and loads a model file.

@@ -20,7 +20,7 @@ func randomModel(t testing.TB, c Config, seed uint64) *Model {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	ts := map[string][]float32{}
 	for _, s := range TensorSpecs(&c) {
-		v := make([]float32, numel(s.Shape))
+		v := make([]float32, s.Len())
 		for i := range v {
 			v[i] = float32(rng.NormFloat64() * 0.3)
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+
+	"github.com/ecoute/ecoute/internal/safetensors"
 )
 
 // Config describes a model: an optional embedding, a stack of LSTM layers
@@ -86,6 +88,15 @@ func NewFromBytes(c Config, b []byte, allowExtra ...string) (*Model, map[string]
 		return nil, nil, err
 	}
 	return m, meta, nil
+}
+
+// NewFromFile is NewFromBytes for a file whose header has been parsed.
+func NewFromFile(c Config, f *safetensors.File, allowExtra ...string) (*Model, error) {
+	m := newModel(c)
+	if err := m.LoadFile(f, allowExtra...); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func newModel(c Config) *Model {

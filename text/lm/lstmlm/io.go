@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ecoute/ecoute/internal/safetensors"
@@ -111,50 +112,26 @@ func load(b []byte) (*Model, *safetensors.File, error) {
 		}
 		seen[t] = true
 	}
-	// Check shapes against the file before allocating.
-	enc, ok := f.Lookup("encoder.weight")
-	if !ok {
-		return nil, nil, &FileError{"missing tensor encoder.weight"}
-	}
-	if len(enc.Shape) != 2 || enc.Shape[0] != len(fc.Tokens) || enc.Shape[1] != fc.Embed {
-		return nil, nil, &FileError{fmt.Sprintf("encoder.weight has shape %v; the vocabulary has %d tokens and embed is %d", enc.Shape, len(fc.Tokens), fc.Embed)}
-	}
 	// Every tensor the configuration implies must be in the file with its
 	// shape before anything is allocated, so a header cannot ask for more
 	// memory than the file holds.
 	V, E, H := len(fc.Tokens), fc.Embed, fc.Hidden
-	want := map[string][]int{"decoder.bias": {V}}
+	specs := []lstm.Spec{{Name: "encoder.weight", Shape: []int{V, E}}}
+	for _, s := range stackConfig(E, H, fc.Layers, fc.Dropout).Specs() {
+		specs = append(specs, lstm.Spec{Name: stackName(s.Name), Shape: s.Shape})
+	}
 	if !fc.Tied {
-		want["decoder.weight"] = []int{V, H}
+		specs = append(specs, lstm.Spec{Name: "decoder.weight", Shape: []int{V, H}})
 	}
-	for l := 0; l < fc.Layers; l++ {
-		in := E
-		if l > 0 {
-			in = H
-		}
-		want[fmt.Sprintf("rnn.weight_ih_l%d", l)] = []int{4 * H, in}
-		want[fmt.Sprintf("rnn.weight_hh_l%d", l)] = []int{4 * H, H}
-		want[fmt.Sprintf("rnn.bias_ih_l%d", l)] = []int{4 * H}
-		want[fmt.Sprintf("rnn.bias_hh_l%d", l)] = []int{4 * H}
+	specs = append(specs, lstm.Spec{Name: "decoder.bias", Shape: []int{V}})
+	if enc, ok := f.Lookup("encoder.weight"); ok && !slices.Equal(enc.Shape, specs[0].Shape) {
+		return nil, nil, &FileError{fmt.Sprintf("encoder.weight has shape %v; the vocabulary has %d tokens and embed is %d", enc.Shape, V, E)}
 	}
-	for name, shape := range want {
-		info, ok := f.Lookup(name)
-		if !ok {
-			return nil, nil, &FileError{"missing tensor " + name}
-		}
-		if !sameShape(info.Shape, shape) {
-			return nil, nil, &FileError{fmt.Sprintf("tensor %s has shape %v, want %v", name, info.Shape, shape)}
-		}
+	if err := lstm.CheckSpecs(f, specs); err != nil {
+		return nil, nil, &FileError{err.Error()}
 	}
 	m := New(Config{Vocab: NewVocab(fc.Level, fc.Tokens), Embed: fc.Embed, Hidden: fc.Hidden, Layers: fc.Layers, Dropout: fc.Dropout, Tied: fc.Tied})
 	for _, t := range m.tensors() {
-		info, ok := f.Lookup(t.Name)
-		if !ok {
-			return nil, nil, &FileError{"missing tensor " + t.Name}
-		}
-		if !sameShape(info.Shape, t.Shape) {
-			return nil, nil, &FileError{fmt.Sprintf("tensor %s has shape %v, want %v", t.Name, info.Shape, t.Shape)}
-		}
 		v, err := f.Float32(t.Name)
 		if err != nil {
 			return nil, nil, err
@@ -162,18 +139,6 @@ func load(b []byte) (*Model, *safetensors.File, error) {
 		copy(t.F32, v)
 	}
 	return m, f, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // SaveCheckpoint writes the model with the trainer's state (learning rate,

@@ -45,7 +45,7 @@ func New(c Config) *Model {
 		panic(fmt.Sprintf("lstmlm: tied weights need embed (%d) == hidden (%d)", c.Embed, c.Hidden))
 	}
 	V := c.Vocab.Size()
-	st := lstm.New(lstm.Config{Input: c.Embed, Hidden: c.Hidden, Layers: c.Layers, Dropout: c.Dropout})
+	st := lstm.New(stackConfig(c.Embed, c.Hidden, c.Layers, c.Dropout))
 	m := &Model{Config: c, Stack: st, V: V, Threads: runtime.GOMAXPROCS(0)}
 	n := V * c.Embed
 	m.stackOff = n
@@ -63,6 +63,11 @@ func New(c Config) *Model {
 	copy(m.Data[m.stackOff:], st.Params.Data)
 	m.bindStack()
 	return m
+}
+
+// stackConfig is the configuration of the LSTM stack of a model.
+func stackConfig(embed, hidden, layers int, dropout float32) lstm.Config {
+	return lstm.Config{Input: embed, Hidden: hidden, Layers: layers, Dropout: dropout}
 }
 
 // bindStack points the stack's parameters at their part of Data and Grad.
