@@ -32,11 +32,7 @@ func (r *Recognizer) decoder() (*ctc.Decoder, []ctc.Hotword, error) {
 			o.Space = o.Blank // no separator: the output is one word
 		}
 		if r.o.UseLM && r.m.LM != nil {
-			lmod, err := r.m.LM.Model()
-			if err != nil {
-				r.beam.err = err
-				return
-			}
+			lmod := r.m.LM.Model()
 			o.LM, o.Alpha, o.Beta = lmod, r.o.Alpha, r.o.Beta
 			if r.o.Lexicon {
 				o.Lexicon = lexicon(lmod.Vocab())

@@ -2,7 +2,6 @@ package asr
 
 import (
 	"bytes"
-	"sync"
 
 	"github.com/ecoute/ecoute/text/lm"
 )
@@ -11,21 +10,25 @@ import (
 // (an ARPA file) inside a model file.
 const lmTensor = "lm.arpa"
 
-// LanguageModel is a word n-gram LM attached to a model. Source holds the
-// ARPA text; it is parsed on first use (so loading a model stays a header
-// parse), once, and shared by all recognizers of the model.
+// LanguageModel is a word n-gram LM attached to a model: its ARPA text
+// (Source, which Save writes back and callers must not modify) and the
+// parsed model. Make one with ParseLanguageModel or NewLanguageModel; Load
+// parses a model file's LM tensor, so a bad LM is an error when the model
+// is loaded, not a silent change of decoding later.
 type LanguageModel struct {
 	Source []byte
 
-	once  sync.Once
 	model *lm.Model
-	err   error
 }
 
-// ParseLanguageModel returns an LM over the ARPA text b (not copied). The
-// text is parsed when the LM is first used; Model reports parse errors.
+// ParseLanguageModel parses the ARPA text b (kept, not copied). A malformed
+// text gives text/lm's error (for example *lm.FormatError).
 func ParseLanguageModel(b []byte) (*LanguageModel, error) {
-	return &LanguageModel{Source: b}, nil
+	m, err := lm.ReadARPA(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return &LanguageModel{Source: b, model: m}, nil
 }
 
 // NewLanguageModel wraps a built model, keeping its ARPA text for Save.
@@ -34,15 +37,14 @@ func NewLanguageModel(m *lm.Model) (*LanguageModel, error) {
 	if err := m.WriteARPA(&b); err != nil {
 		return nil, err
 	}
-	l := &LanguageModel{Source: b.Bytes(), model: m}
-	l.once.Do(func() {})
-	return l, nil
+	return &LanguageModel{Source: b.Bytes(), model: m}, nil
 }
 
-// Model returns the parsed n-gram model (parsing it on the first call).
-func (l *LanguageModel) Model() (*lm.Model, error) {
-	l.once.Do(func() {
-		l.model, l.err = lm.ReadARPA(bytes.NewReader(l.Source))
-	})
-	return l.model, l.err
+// Model returns the parsed n-gram model. It panics if l was not made by
+// ParseLanguageModel or NewLanguageModel.
+func (l *LanguageModel) Model() *lm.Model {
+	if l.model == nil {
+		panic("asr: LanguageModel not made by ParseLanguageModel or NewLanguageModel")
+	}
+	return l.model
 }

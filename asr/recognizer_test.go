@@ -8,7 +8,11 @@ import (
 	"github.com/ecoute/ecoute/audio"
 )
 
-func TestRecognizerBadAudio(t *testing.T) {
+// TestRecognizerOddAudioNoPanic feeds audio that is silent, empty, shorter
+// than a frame, at an odd rate or clipped noise: Transcribe must neither
+// panic nor fail on any of it (it has no error for such audio), and silence
+// must give no words.
+func TestRecognizerOddAudioNoPanic(t *testing.T) {
 	m := randomModel(t, smallConfig(), 5)
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, o := range []Options{{Timestamps: true}, {Beam: 4, Timestamps: true, NBest: 3}} {
@@ -59,7 +63,9 @@ func TestRecognizerLongAudioTimes(t *testing.T) {
 		t.Errorf("duration %v", res.Duration)
 	}
 	if len(res.Words) == 0 {
-		t.Skip("the random model emitted no words")
+		// Seeds 6 (model) and 6 (audio) are known to give words; a change
+		// that makes this model silent loses what the test checks.
+		t.Fatal("the random model (seed 6) emitted no words")
 	}
 	late := 0
 	for i, w := range res.Words {

@@ -315,7 +315,7 @@ func TestTranscribeFiles(t *testing.T) {
 // TestDefaultModel runs the embedded default model, as the worker does.
 func TestDefaultModel(t *testing.T) {
 	if _, err := asr.Default(); err != nil {
-		t.Skip(err)
+		t.Fatal(err) // go:embed makes a missing model a build error: this is a corrupt one
 	}
 	wav, err := os.ReadFile("../testdata/hello.wav")
 	if err != nil {

@@ -160,13 +160,6 @@ func (d *decodeFlags) loadModel() (*asr.Model, string, error) {
 		c.LM = l
 		m = &c
 	}
-	if !d.noLM && d.beam > 1 && m.LM != nil {
-		// Parse the LM now, so a bad one is one error up front rather than
-		// silent greedy decoding later.
-		if _, err := m.LM.Model(); err != nil {
-			return nil, "", fmt.Errorf("language model: %v", err)
-		}
-	}
 	return m, name, nil
 }
 

@@ -32,8 +32,8 @@ func main() {
 	if *lmPath != "" {
 		b, err := os.ReadFile(*lmPath)
 		check(err)
-		m.LM, _ = asr.ParseLanguageModel(b)
-		if _, err := m.LM.Model(); err != nil {
+		m.LM, err = asr.ParseLanguageModel(b)
+		if err != nil {
 			check(fmt.Errorf("%s: %w", *lmPath, err))
 		}
 	}
