@@ -318,16 +318,11 @@ func (t *trainer) loadData() error {
 				return nil, err
 			}
 			for _, u := range us {
-				f, err := os.Open(u.Path)
+				secs, err := u.Duration() // segments: their range; MP3: decoded
 				if err != nil {
 					return nil, err
 				}
-				c, err := audio.DecodeConfig(f)
-				f.Close()
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", u.Path, err)
-				}
-				u.Seconds = c.Duration.Seconds()
+				u.Seconds = secs
 				labels := t.vocab.encode(u.Transcript)
 				// CTC needs at least one output frame per label (more for repeats).
 				frames := int(u.Seconds * 1000 / t.cfg.FrontEnd.FrameShiftMs / float64(t.cfg.FrontEnd.Stack))
@@ -425,23 +420,19 @@ func (t *trainer) uttRNG(e, i int) *rand.Rand {
 // babble returns another training utterance's audio for babble noise.
 func (t *trainer) babble(rng *rand.Rand) []float32 {
 	u := t.utts[rng.IntN(len(t.utts))]
-	x, err := t.samples(u.Path)
+	x, err := t.samples(&u.Utterance)
 	if err != nil {
 		return nil
 	}
 	return x
 }
 
-// samples decodes a file to mono samples at the model rate.
-func (t *trainer) samples(path string) ([]float32, error) {
-	f, err := os.Open(path)
+// samples decodes an utterance (cut to its segment) to mono samples at the
+// model rate.
+func (t *trainer) samples(u *Utterance) ([]float32, error) {
+	p, err := u.Load()
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	p, err := audio.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return audio.Resample(p.Samples, p.Rate, t.cfg.FrontEnd.SampleRate), nil
 }
@@ -462,7 +453,7 @@ func (t *trainer) prepare(e int, idx []int, augment bool) prepared {
 		base = t.cfg.FrontEnd.Dim() / (1 + t.cfg.FrontEnd.DeltaOrder)
 	}
 	for j, i := range idx {
-		x, err := t.samples(t.utts[i].Path)
+		x, err := t.samples(&t.utts[i].Utterance)
 		if err != nil {
 			p.err = err
 			return p
@@ -875,7 +866,7 @@ func (t *trainer) score(utts []trainUtt) (cer, wordER float64) {
 		var inputs [][][]float32
 		var batch []trainUtt
 		for _, u := range utts[i:min(i+bs, len(utts))] {
-			x, err := t.samples(u.Path)
+			x, err := t.samples(&u.Utterance)
 			in := t.fe.Input(x)
 			if err != nil || len(in) == 0 {
 				add(u.Path, u.Transcript, "", false)

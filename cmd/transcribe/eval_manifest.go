@@ -97,7 +97,7 @@ func readTSVManifest(path string) ([]labelled, error) {
 			return nil, fmt.Errorf("%s: %s is listed twice", path, id)
 		}
 		seen[id] = true
-		out = append(out, labelled{in: input{name: u.Path, id: id, path: u.Path}, ref: u.Transcript, speaker: u.Voice})
+		out = append(out, labelled{in: input{name: u.Path, id: id, path: u.Path}, ref: u.Transcript, speaker: u.Speaker})
 	}
 	return out, nil
 }

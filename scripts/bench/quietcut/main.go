@@ -67,7 +67,7 @@ func run(manifest, outDir string, db, frac float64) error {
 		if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%s\t%s\t%s\n", dst, u.Transcript, u.Voice)
+		fmt.Fprintf(out, "%s\t%s\t%s\n", dst, u.Transcript, u.Speaker)
 	}
 	return nil
 }
