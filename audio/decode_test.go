@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-audio/wav"
 )
@@ -339,8 +341,6 @@ func TestDecodeNonFinite(t *testing.T) {
 func TestDecodeBadInput(t *testing.T) {
 	good := readClip(t, "clip16k.wav")
 	data := []byte{1, 2, 3, 4}
-	hugeData := buildWAV(wavePCM, 1, 16000, 16, false, data)
-	binary.LittleEndian.PutUint32(hugeData[40:], 0xFFFFFFF0) // claims ~4 GiB
 	hugeFmt := append([]byte("RIFF\x00\x00\x00\x00WAVEfmt \xf0\xff\xff\xff"), make([]byte, 1000)...)
 	hugeOther := append([]byte("RIFF\x00\x00\x00\x00WAVELIST\xf0\xff\xff\x7f"), make([]byte, 1000)...)
 	zeroRate := buildWAV(wavePCM, 1, 0, 16, false, data)
@@ -363,11 +363,11 @@ func TestDecodeBadInput(t *testing.T) {
 		{"RIFF not WAVE", []byte("RIFF\x00\x00\x00\x00AVI LIST"), nil},
 		{"header only", good[:12], nil},
 		{"truncated fmt", good[:30], io.ErrUnexpectedEOF},
-		{"truncated data", good[:1000], io.ErrUnexpectedEOF},
-		{"data claims 4 GiB", hugeData, io.ErrUnexpectedEOF},
+		{"data chunk header and no data", good[:44], io.ErrUnexpectedEOF},
+		{"half a sample of data", good[:45], io.ErrUnexpectedEOF},
 		{"fmt claims 4 GiB", hugeFmt, nil},
 		{"chunk claims 2 GiB", hugeOther, io.ErrUnexpectedEOF},
-		{"zero rate", zeroRate, nil},
+		{"zero rate", zeroRate, errRate},
 		{"zero channels", zeroCh, nil},
 		{"5000 channels", tooManyCh, nil},
 		{"mp3 codec", mp3, nil},
@@ -384,6 +384,13 @@ func TestDecodeBadInput(t *testing.T) {
 		p, err := Decode(bytes.NewReader(c.in))
 		if err == nil {
 			t.Errorf("%s: no error (%d samples)", c.name, len(p.Samples))
+			continue
+		}
+		if c.want == errRate {
+			var re *RateError
+			if !errors.As(err, &re) {
+				t.Errorf("%s: error %v (%T), want a *RateError", c.name, err, err)
+			}
 			continue
 		}
 		if c.want != nil && !errors.Is(err, c.want) {
@@ -404,14 +411,150 @@ func TestDecodeBadInput(t *testing.T) {
 	if err != nil || len(p.Samples) != 2 {
 		t.Errorf("unfilled data size: %v", err)
 	}
-	// sox and espeak-ng streaming to a pipe write 0x7FFFF000.
-	binary.LittleEndian.PutUint32(pipe[40:], 0x7FFFF000)
-	p, err = Decode(bytes.NewReader(pipe))
-	if err != nil || len(p.Samples) != 2 {
-		t.Errorf("sox pipe data size: %v", err)
+	// Streaming writers' other "unknown length" sizes: sox and espeak-ng
+	// write 0x7FFFF000 to a pipe, others 0x7FFFFFFF and 0xFFFFFFF0. They
+	// read to the end, with no truncation warning and no length in the
+	// config.
+	for _, size := range []uint32{0, 0x7FFFF000, 0x7FFFFFFF, 0xFFFFFFF0} {
+		binary.LittleEndian.PutUint32(pipe[40:], size)
+		p, err = Decode(bytes.NewReader(pipe))
+		if err != nil || len(p.Samples) != 2 || p.Truncated != nil {
+			t.Errorf("data size %#x: %v, %+v", size, err, p)
+		}
+		if cfg, err := DecodeConfig(bytes.NewReader(pipe)); err != nil || cfg.Frames != -1 || cfg.Duration != 0 {
+			t.Errorf("data size %#x config: %+v, %v", size, cfg, err)
+		}
 	}
-	if cfg, err := DecodeConfig(bytes.NewReader(pipe)); err != nil || cfg.Frames != -1 || cfg.Duration != 0 {
-		t.Errorf("sox pipe config: %+v, %v", cfg, err)
+}
+
+// errRate in a TestDecodeBadInput case wants a *RateError.
+var errRate = errors.New("want a *RateError")
+
+// A header whose sample rate is outside [MinRate, MaxRate] is refused with a
+// *RateError before any sample is decoded: a 93 KB WAV claiming 1 Hz would
+// otherwise be 13 hours of audio, resampled to hundreds of millions of
+// samples. The limits themselves are accepted.
+func TestDecodeRateRange(t *testing.T) {
+	data := make([]byte, 93*1000)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	for _, c := range []struct {
+		rate int
+		ok   bool
+	}{{1, false}, {0, false}, {999, false}, {MinRate, true}, {16000, true}, {MaxRate, true}, {MaxRate + 1, false}, {1 << 24, false}, {0xFFFFFFFF, false}} {
+		w := buildWAV(wavePCM, 1, c.rate, 16, false, data)
+		p, err := Decode(bytes.NewReader(w))
+		_, cfgErr := DecodeConfig(bytes.NewReader(w))
+		raw, rawErr := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{Channel: -1, Raw: &RawFormat{Rate: c.rate, Encoding: S16, Channels: 1}})
+		if c.ok {
+			if err != nil || cfgErr != nil || rawErr != nil {
+				t.Errorf("rate %d: %v, %v, %v", c.rate, err, cfgErr, rawErr)
+			} else if p.Rate != c.rate || len(p.Samples) != len(data)/2 || raw.Rate != c.rate {
+				t.Errorf("rate %d: decoded rate %d, %d samples", c.rate, p.Rate, len(p.Samples))
+			}
+			continue
+		}
+		for what, e := range map[string]error{"Decode": err, "DecodeConfig": cfgErr, "raw": rawErr} {
+			var re *RateError
+			if !errors.As(e, &re) || int64(re.Rate) != int64(int32(c.rate)) && c.rate <= 1<<31-1 {
+				t.Errorf("rate %d: %s: %v (%T), want a *RateError", c.rate, what, e, e)
+			}
+		}
+		if c.rate == 1 && !strings.Contains(err.Error(), "sample rate 1 Hz") {
+			t.Errorf("rate 1: message %q does not say the rate", err)
+		}
+	}
+	// FLAC: STREAMINFO's 20-bit rate field of the committed clip set to 1 Hz.
+	fl := bytes.Clone(readClip(t, "clip16k.flac"))
+	if string(fl[:4]) != "fLaC" || fl[8+10]<<4|fl[8+11]>>4 != 0x3e {
+		t.Fatalf("clip16k.flac: unexpected STREAMINFO % x", fl[8:8+18])
+	}
+	fl[18], fl[19], fl[20] = 0, 0, 0x10|fl[20]&0x0F
+	_, err := Decode(bytes.NewReader(fl))
+	_, cfgErr := DecodeConfig(bytes.NewReader(fl))
+	for what, e := range map[string]error{"Decode": err, "DecodeConfig": cfgErr} {
+		var re *RateError
+		if !errors.As(e, &re) || re.Rate != 1 || re.Format != "flac" {
+			t.Errorf("flac at 1 Hz: %s: %v (%T), want a *RateError", what, e, e)
+		}
+	}
+}
+
+// sox decodes a WAV or FLAC file cut inside its audio data up to the cut
+// (every whole frame, for FLAC) and warns; so do we, through PCM.Truncated.
+// The samples are checked against our decoding of the whole file and, when
+// sox is installed, against sox's decoding of the cut file.
+func TestDecodeTruncated(t *testing.T) {
+	whole := map[string]*PCM{}
+	for _, f := range []string{"clip16k.wav", "clip16k.flac", "clip_stereo24.flac", "clip_4ch_s24.wav"} {
+		whole[f] = decodeClip(t, f, DefaultDecodeOptions())
+	}
+	sox, soxErr := exec.LookPath("sox")
+	if runtime.GOOS == "js" {
+		soxErr = errors.New("js")
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		file     string
+		cut      int   // bytes kept
+		decoded  int64 // samples per channel
+		announce int64
+	}{
+		{"clip16k.wav", 10044, 5000, 15552},
+		{"clip16k.wav", 10045, 5000, 15552}, // half a sample more
+		{"clip16k.wav", 46, 1, 15552},
+		{"clip16k.wav", 31147, 15551, 15552},
+		{"clip_4ch_s24.wav", 80 + 4*3*1000 + 5, 1000, 4000}, // data from byte 80 (after a fact chunk)
+		{"clip16k.flac", 5000, 4096, 15552},
+		{"clip16k.flac", 11000, 8192, 15552},
+		{"clip16k.flac", 14000, 8192, 15552},
+		{"clip_stereo24.flac", 20000, 8192, 15552},
+	} {
+		b := readClip(t, c.file)
+		if c.file == "clip_4ch_s24.wav" && bytes.Index(b, []byte("data")) != 80-8 {
+			t.Fatalf("%s: data chunk not where the test expects it", c.file)
+		}
+		name := fmt.Sprintf("%s[:%d]", c.file, c.cut)
+		p, err := Decode(bytes.NewReader(b[:c.cut]))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		want := &TruncatedError{Format: c.file[strings.LastIndexByte(c.file, '.')+1:], Rate: 16000, Decoded: c.decoded, Announced: c.announce}
+		if p.Truncated == nil || *p.Truncated != *want {
+			t.Errorf("%s: Truncated %+v, want %+v", name, p.Truncated, want)
+		}
+		compare(t, name, p.Samples, whole[c.file].Samples[:c.decoded], 1, 0)
+		if soxErr == nil {
+			cut := filepath.Join(dir, "cut"+filepath.Ext(c.file))
+			os.WriteFile(cut, b[:c.cut], 0o644)
+			// sox exits 2 on the FLAC ones after writing the whole frames.
+			out, _ := exec.Command(sox, "-V1", cut, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-c", "1", "-").Output()
+			ref := make([]float32, len(out)/4)
+			for i := range ref {
+				ref[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
+			}
+			compare(t, name+" against sox", p.Samples, ref, 1, 2e-7)
+		}
+	}
+	// The message, on a 6 s file cut at 3.2 s.
+	six := buildWAV(wavePCM, 1, 16000, 16, false, make([]byte, 2*16000*6))
+	p, err := Decode(bytes.NewReader(six[:44+2*16000*32/10]))
+	if err != nil || p.Truncated == nil {
+		t.Fatalf("6 s cut at 3.2 s: %v, %+v", err, p)
+	}
+	if got, want := p.Truncated.Error(), "audio: wav: truncated: decoded 3.2 s of the 6.0 s the header announces"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	if d := p.Duration(); d != 3200*time.Millisecond {
+		t.Errorf("duration %v, want 3.2s", d)
+	}
+	// A complete file has no warning.
+	for f, p := range whole {
+		if p.Truncated != nil {
+			t.Errorf("%s: Truncated %+v on the whole file", f, p.Truncated)
+		}
 	}
 }
 
@@ -489,4 +632,22 @@ func TestDecodeRF64AndID3(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare(t, "id3+flac", p.Samples, ref.Samples, 1, 0)
+}
+
+// Containers people often try get named, with a conversion command, instead
+// of "unknown format".
+func TestDecodeUnsupportedHint(t *testing.T) {
+	for _, c := range []struct{ head, name string }{
+		{"OggS\x00\x02\x00\x00\x00\x00\x00\x00", "Ogg"},
+		{"\x00\x00\x00\x20ftypM4A \x00\x00", "MP4/M4A"},
+		{"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81", "WebM"},
+		{"FORM\x00\x00\x10\x00AIFFCOMM", "AIFF"},
+		{"caff\x00\x01\x00\x00desc\x00\x00", "CAF"},
+	} {
+		_, err := Decode(strings.NewReader(c.head + strings.Repeat("\x00", 64)))
+		var fe *FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), c.name) || !strings.Contains(err.Error(), "ffmpeg -i") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
 }

@@ -24,10 +24,15 @@
 // The tests still use go-audio/wav as an independent reader of the integer
 // PCM files, and to read back what EncodeWAV writes.
 //
-// Errors: malformed input gives a *FormatError (or io.ErrUnexpectedEOF for a
-// file that ends early); nothing in this package panics on bad data, and no
-// allocation is sized from a header field without being bounded by the bytes
-// actually present. Misuse (a non-positive rate passed to Resample) panics.
+// Errors: malformed input gives a *FormatError, a sample rate outside
+// [MinRate, MaxRate] (1 kHz to 768 kHz) a *RateError, and a file that ends
+// inside its header, or before its first sample, io.ErrUnexpectedEOF. A WAV
+// or FLAC file cut inside its audio data is not an error: the samples that
+// are there are decoded and PCM.Truncated (a *TruncatedError) says how much
+// of the length its header announces was missing, for the caller to show as
+// a warning. Nothing in this package panics on bad data, and no allocation is
+// sized from a header field without being bounded by the bytes actually
+// present. Misuse (a non-positive rate passed to Resample) panics.
 //
 // Samples are float32: integer PCM of b bits is divided by 2^(b-1), so 16-bit
 // values are exactly s/32768 and features computed on them match Kaldi's

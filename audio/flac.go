@@ -16,7 +16,10 @@ const maxFLACSamples = 1 << 30
 
 // decodeFLAC decodes a whole FLAC stream. github.com/mewkiz/flac reads only
 // what the stream holds; panics inside it on hostile input are turned into a
-// *FormatError.
+// *FormatError. A stream that ends early (inside a frame, or before the
+// sample count of its STREAMINFO) keeps the frames before the cut and says
+// so in PCM.Truncated; one that ends before its first frame is
+// io.ErrUnexpectedEOF.
 func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 	defer func() {
 		if e := recover(); e != nil {
@@ -40,13 +43,19 @@ func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 		// A hint only; append grows past it if the header lies.
 		out = make([]float32, 0, info.NSamples)
 	}
+	cut := false // the stream ends inside a frame
 	for {
 		f, err := stream.ParseNext()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, flacErr(err)
+			err = flacErr(err)
+			if err == io.ErrUnexpectedEOF && len(out) > 0 {
+				cut = true
+				break
+			}
+			return nil, err
 		}
 		if len(f.Subframes) != channels {
 			return nil, formatErr("flac", "frame has %d channels, stream %d", len(f.Subframes), channels)
@@ -81,15 +90,22 @@ func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 			out = append(out, float32(float64(sum)*scale))
 		}
 	}
-	if info.NSamples > 0 && uint64(len(out)) < info.NSamples {
-		return nil, io.ErrUnexpectedEOF
+	p = &PCM{Samples: out, Rate: int(info.SampleRate), Channels: channels}
+	switch {
+	case info.NSamples > 0 && uint64(len(out)) < info.NSamples:
+		if len(out) == 0 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		p.Truncated = &TruncatedError{Format: "flac", Rate: p.Rate, Decoded: int64(len(out)), Announced: int64(min(info.NSamples, 1<<62))}
+	case cut:
+		p.Truncated = &TruncatedError{Format: "flac", Rate: p.Rate, Decoded: int64(len(out)), Announced: -1}
 	}
-	return &PCM{Samples: out, Rate: int(info.SampleRate), Channels: channels}, nil
+	return p, nil
 }
 
 func checkFLACInfo(rate uint32, channels, bits int) error {
-	if rate == 0 {
-		return formatErr("flac", "zero sample rate")
+	if err := checkRate("flac", int64(rate)); err != nil {
+		return err
 	}
 	if channels == 0 {
 		return formatErr("flac", "zero channels")

@@ -85,8 +85,10 @@ func skipID3(br *bufio.Reader) error {
 // decodeMP3 decodes a whole MPEG-1 or MPEG-2 layer III stream with
 // github.com/hajimehoshi/go-mp3 (which always yields 16-bit stereo; a mono
 // stream comes out as two equal channels). A stream cut inside a frame is
-// decoded up to its last whole frame, as sox and ffmpeg do. Panics inside
-// the decoder on hostile input become a *FormatError.
+// decoded up to its last whole frame, as sox and ffmpeg do; PCM.Truncated
+// stays nil, since MP3 frames do not announce the stream's length. The
+// MPEG sample rates (8 to 48 kHz) all lie within [MinRate, MaxRate]. Panics
+// inside the decoder on hostile input become a *FormatError.
 func decodeMP3(br *bufio.Reader, channel int) (p *PCM, err error) {
 	defer func() {
 		if e := recover(); e != nil {

@@ -15,6 +15,14 @@ type PCM struct {
 	Samples  []float32 // mono, nominally in [-1, 1]
 	Rate     int       // samples per second
 	Channels int       // channel count of the source
+
+	// Truncated is set when the stream ended before the length its header
+	// announces (a recorder that crashed, a file still being written, a cut
+	// download). Samples then hold every whole frame that was there, as sox
+	// and ffmpeg decode such files; callers that show messages should show
+	// this one as a warning. It is nil for a complete stream, and for a
+	// stream whose header does not say its length.
+	Truncated *TruncatedError
 }
 
 // Duration is the length of p.
@@ -36,6 +44,60 @@ func (e *FormatError) Error() string {
 		return "audio: " + e.Msg
 	}
 	return "audio: " + e.Format + ": " + e.Msg
+}
+
+// A TruncatedError says how much of a stream was decoded when it ended
+// before the length its header announces. Decoding does not fail on it: it is
+// returned in PCM.Truncated, beside the samples that were there.
+type TruncatedError struct {
+	Format    string // "wav" or "flac"
+	Rate      int    // samples per second
+	Decoded   int64  // samples per channel decoded
+	Announced int64  // samples per channel the header announces; -1 when it does not say (a FLAC stream cut inside a frame)
+}
+
+func (e *TruncatedError) Error() string {
+	got := float64(e.Decoded) / float64(max(e.Rate, 1))
+	if e.Announced < 0 {
+		return fmt.Sprintf("audio: %s: truncated: decoded %s; the stream ends inside a frame", e.Format, secs(got, got))
+	}
+	want := float64(e.Announced) / float64(max(e.Rate, 1))
+	return fmt.Sprintf("audio: %s: truncated: decoded %s of the %s the header announces", e.Format, secs(got, want), secs(want, want))
+}
+
+// secs formats v seconds with one decimal, or two when scale is under a second.
+func secs(v, scale float64) string {
+	if scale < 1 {
+		return fmt.Sprintf("%.2f s", v)
+	}
+	return fmt.Sprintf("%.1f s", v)
+}
+
+// Sample rates outside [MinRate, MaxRate] are refused with a *RateError: a
+// header that claims 1 Hz turns a few kilobytes into hours of audio.
+const (
+	MinRate = 1000   // Hz
+	MaxRate = 768000 // Hz; the highest rate audio interfaces offer
+)
+
+// A RateError reports a sample rate outside [MinRate, MaxRate], most often
+// from a damaged or mislabelled header (or a wrong --raw-rate).
+type RateError struct {
+	Format string // "wav", "flac", "mp3" or "raw"
+	Rate   int    // the rate claimed, in Hz
+}
+
+func (e *RateError) Error() string {
+	return fmt.Sprintf("audio: %s: sample rate %d Hz is outside the range this package decodes, %d to %d Hz (a damaged or mislabelled header?)",
+		e.Format, e.Rate, MinRate, MaxRate)
+}
+
+// checkRate returns a *RateError when rate is outside [MinRate, MaxRate].
+func checkRate(format string, rate int64) error {
+	if rate < MinRate || rate > MaxRate {
+		return &RateError{Format: format, Rate: int(max(min(rate, 1<<31-1), -1<<31))}
+	}
+	return nil
 }
 
 func formatErr(format, f string, args ...any) error {
@@ -253,7 +315,28 @@ func sniff(br *bufio.Reader) (string, error) {
 	if err != nil && err != io.EOF {
 		return "", err
 	}
+	if name := knownUnsupported(head); name != "" {
+		return "", formatErr("", "%s is not supported (WAV, FLAC and MP3 are); convert it first, e.g. ffmpeg -i IN -ar 16000 -ac 1 OUT.wav, or sox IN -r 16000 -c 1 OUT.wav", name)
+	}
 	return "", formatErr("", "unknown format (not WAV, FLAC or MP3; convert others with sox or ffmpeg); header starts % x", head[:min(len(head), 4)])
+}
+
+// knownUnsupported names the container that head starts, for the formats
+// people most often try (Ogg, MP4/M4A, WebM, AIFF, CAF), or returns "".
+func knownUnsupported(head []byte) string {
+	switch {
+	case len(head) >= 4 && string(head[:4]) == "OggS":
+		return "Ogg (Vorbis, Opus)"
+	case len(head) >= 8 && string(head[4:8]) == "ftyp":
+		return "MP4/M4A (AAC)"
+	case len(head) >= 4 && string(head[:4]) == "\x1a\x45\xdf\xa3":
+		return "WebM/Matroska"
+	case len(head) >= 12 && string(head[:4]) == "FORM" && (string(head[8:12]) == "AIFF" || string(head[8:12]) == "AIFC"):
+		return "AIFF"
+	case len(head) >= 4 && string(head[:4]) == "caff":
+		return "CAF"
+	}
+	return ""
 }
 
 // sanitize replaces NaN by 0 and ±Inf by ±1.
@@ -415,8 +498,11 @@ func checkChannel(format string, channel, channels int) error {
 }
 
 func decodeRaw(r io.Reader, f RawFormat, channel int) (*PCM, error) {
-	if f.Rate <= 0 || f.Channels <= 0 || f.Encoding.BytesPerSample() == 0 {
+	if f.Channels <= 0 || f.Encoding.BytesPerSample() == 0 {
 		return nil, formatErr("raw", "bad raw format: rate %d, %d channels, encoding %v", f.Rate, f.Channels, f.Encoding)
+	}
+	if err := checkRate("raw", int64(f.Rate)); err != nil {
+		return nil, err
 	}
 	if f.Channels > maxChannels {
 		return nil, formatErr("raw", "%d channels (at most %d)", f.Channels, maxChannels)

@@ -18,11 +18,20 @@ const (
 // first two bytes are a WAVE format tag (00000001-0000-0010-8000-00aa00389b71).
 var ksSubtypeTail = [14]byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}
 
-// soxUnknownLen is the data size sox and espeak-ng write when they stream a
-// WAV of unknown length to a pipe; like 0 and 0xFFFFFFFF (ffmpeg and others)
-// it means "until the end of the stream". Any other size larger than the
-// bytes present is truncation (io.ErrUnexpectedEOF).
-const soxUnknownLen = 0x7FFFF000
+// unknownDataSize reports whether a data chunk size is one that streaming
+// writers put in a WAV of unknown length: 0 and 0xFFFFFFFF (ffmpeg and
+// others), 0x7FFFF000 (sox and espeak-ng writing to a pipe), 0x7FFFFFFF and
+// 0xFFFFFFF0 (other streaming writers and recorders). They mean "until the
+// end of the stream". Any other size larger than the bytes present is
+// truncation: the samples that are there are decoded, and PCM.Truncated says
+// how much was missing.
+func unknownDataSize(size int64) bool {
+	switch size {
+	case 0, 0xFFFFFFFF, 0x7FFFF000, 0x7FFFFFFF, 0xFFFFFFF0:
+		return true
+	}
+	return false
+}
 
 // maxFmtChunk bounds the fmt chunk we read into memory; real ones are 16-40 bytes.
 const maxFmtChunk = 1 << 16
@@ -115,7 +124,7 @@ func readWAVHeader(r io.Reader) (*wavHeader, error) {
 			switch {
 			case rf64 && size == 0xFFFFFFFF && ds64Data >= 0:
 				h.dataSize = ds64Data
-			case size == 0xFFFFFFFF || size == 0 || size == soxUnknownLen:
+			case unknownDataSize(size):
 				// Written to a pipe: the size was never filled in.
 				h.dataSize = -1
 			}
@@ -157,11 +166,8 @@ func (h *wavHeader) parseFmt(b []byte) error {
 	if h.channels > maxChannels {
 		return formatErr("wav", "%d channels (at most %d)", h.channels, maxChannels)
 	}
-	if h.rate == 0 {
-		return formatErr("wav", "zero sample rate")
-	}
-	if h.rate > 1<<24 {
-		return formatErr("wav", "sample rate %d Hz", h.rate)
+	if err := checkRate("wav", int64(h.rate)); err != nil {
+		return err
 	}
 	if h.bits == 0 {
 		return formatErr("wav", "zero bits per sample")
@@ -236,9 +242,14 @@ func decodeWAV(r io.Reader, channel int) (*PCM, error) {
 	if err != nil {
 		return nil, err
 	}
+	frames := int64(len(data) / h.blockAlign)
+	p := &PCM{Samples: decodeSamples(data[:frames*int64(h.blockAlign)], h.enc, h.channels, channel), Rate: h.rate, Channels: h.channels}
 	if h.dataSize >= 0 && int64(len(data)) < h.dataSize {
-		return nil, io.ErrUnexpectedEOF
+		if frames == 0 {
+			// Nothing but the header: there is no audio to keep.
+			return nil, io.ErrUnexpectedEOF
+		}
+		p.Truncated = &TruncatedError{Format: "wav", Rate: h.rate, Decoded: frames, Announced: h.dataSize / int64(h.blockAlign)}
 	}
-	data = data[:len(data)/h.blockAlign*h.blockAlign]
-	return &PCM{Samples: decodeSamples(data, h.enc, h.channels, channel), Rate: h.rate, Channels: h.channels}, nil
+	return p, nil
 }
