@@ -3,6 +3,7 @@ package lm
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -30,6 +31,11 @@ type BuildOptions struct {
 }
 
 const maxBuildOrder = 5
+
+// ErrEmptyCorpus is returned by Build and Counter.Model when no word was
+// counted (an empty corpus, or one of blank lines): there is no
+// distribution to estimate, and the model would hold NaN probabilities.
+var ErrEmptyCorpus = errors.New("lm: empty corpus: no words to count")
 
 // A Counter accumulates n-gram counts from sentences.
 type Counter struct {
@@ -75,6 +81,17 @@ func (c *Counter) id(w string) int32 {
 	return id
 }
 
+// hasWords reports whether a word other than <s>, </s> and <unk> was
+// counted.
+func (c *Counter) hasWords() bool {
+	for g := range c.counts[0] {
+		if g[0] != idBOS && g[0] != idEOS && g[0] != idUnk {
+			return true
+		}
+	}
+	return false
+}
+
 // Add counts the n-grams of one sentence (tokens without <s> and </s>;
 // tokens equal to <s> or </s> are skipped). An empty sentence still counts
 // "<s> </s>".
@@ -101,6 +118,7 @@ func (c *Counter) Add(tokens []string) {
 // modified Kneser-Ney model. Words are separated by white space; with
 // o.Char every character is a token and runs of white space become one
 // CharSpace token.
+// A corpus without a single token is refused with ErrEmptyCorpus.
 func Build(r io.Reader, o BuildOptions) (*Model, error) {
 	c, err := NewCounter(o.Order)
 	if err != nil {
@@ -164,11 +182,16 @@ type ctxStats struct {
 }
 
 // Model estimates the interpolated modified Kneser-Ney model (order from
-// o.Order, which must not exceed the Counter's; o.Char is ignored).
+// o.Order, which must not exceed the Counter's; o.Char is ignored). It
+// returns ErrEmptyCorpus when no word (other than <s>, </s> and <unk>) was
+// counted.
 func (c *Counter) Model(o BuildOptions) (*Model, error) {
 	N := o.Order
 	if N < 1 || N > c.order {
 		return nil, fmt.Errorf("lm: order %d out of range [1,%d]", N, c.order)
+	}
+	if !c.hasWords() {
+		return nil, ErrEmptyCorpus
 	}
 	if len(o.Prune) > 0 && o.Prune[0] != 0 {
 		return nil, fmt.Errorf("lm: unigrams cannot be pruned (Prune[0] = %d)", o.Prune[0])
