@@ -9,7 +9,7 @@ import (
 
 // JSONNBest is the length of the n-best list that `transcribe --format json`
 // and the HTTP server ask the recognizer for when not told otherwise.
-const JSONNBest = 3
+const JSONNBest = DefaultNBest
 
 // AppendJSON appends r to dst as one JSON object, exactly as `transcribe
 // --format json` prints it for one input (without the newline that ends the

@@ -61,6 +61,9 @@ func (r *Recognizer) Transcribe(p *audio.PCM) (*Result, error) {
 		}
 		words, hyps := r.decode(lp)
 		for _, w := range words {
+			if w.Confidence < r.o.MinConfidence {
+				continue
+			}
 			w.Start += off
 			w.End += off
 			if r.o.Timestamps {

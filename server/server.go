@@ -1,41 +1,40 @@
 package server
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
-	"github.com/ecoute/ecoute/audio"
 )
 
-// Default limits. They suit the Workers runtime (128 MB of memory per
-// isolate) as well as a small native server.
-const (
-	DefaultMaxBodyBytes = 10 << 20         // 10 MiB: about 5 minutes of 16 kHz 16-bit mono WAV
-	DefaultMaxDuration  = 60 * time.Second // of audio per request
-	DefaultMaxBeam      = 64
-	DefaultMaxNBest     = 10
-	DefaultMaxHotwords  = 100
-
-	// DefaultNBest is the length of the n-best list when the request does
-	// not say, as in "transcribe --format json".
-	DefaultNBest = asr.JSONNBest
+// Default limits: asr.DefaultLimits, which suit the Workers runtime (128 MB
+// of memory per isolate) as well as a small native server.
+var (
+	DefaultMaxBodyBytes = asr.DefaultLimits().MaxBytes                                         // 10 MiB: about 5 minutes of 16 kHz 16-bit mono WAV
+	DefaultMaxDuration  = time.Duration(asr.DefaultLimits().MaxSeconds * float64(time.Second)) // of audio per request
 )
+
+// DefaultRetryAfter is the Retry-After of a 503 sent when the queue is full.
+const DefaultRetryAfter = 5 * time.Second
 
 // Config configures a Handler. Only Load is required; zero limits mean the
 // defaults, and CORS is open to every origin unless AllowOrigin says
-// otherwise.
+// otherwise. Beam width, n-best length and hotwords are bounded by
+// asr.OptionTable, as for the CLI and the browser.
 type Config struct {
 	// Load returns the model, typically asr.Default (the embedded model).
 	// It is called once, on the first request that needs it, and its result
@@ -45,14 +44,26 @@ type Config struct {
 	Load func() (*asr.Model, error)
 
 	// Defaults are the decoding options before the query string's; nil
-	// means asr.DefaultOptions() with an n-best list of DefaultNBest, as
-	// "transcribe --format json" decodes.
+	// means asr.DefaultOptions(), as "transcribe --format json" decodes.
 	Defaults *asr.Options
 
 	MaxBodyBytes int64         // 0 means DefaultMaxBodyBytes
 	MaxDuration  time.Duration // 0 means DefaultMaxDuration
-	MaxBeam      int           // 0 means DefaultMaxBeam
-	MaxNBest     int           // 0 means DefaultMaxNBest
+
+	// MaxConcurrent is the number of transcriptions that run at once: 0
+	// means runtime.NumCPU(), a negative value no limit (the edge worker,
+	// where the platform bounds concurrency). MaxQueue requests more may wait for a slot,
+	// holding their bodies (so memory stays within about
+	// (MaxConcurrent+MaxQueue) × MaxBodyBytes plus MaxConcurrent
+	// recognizers); past that a request is answered 503 with Retry-After.
+	// MaxQueue 0 means 4 × MaxConcurrent; negative means no queue.
+	MaxConcurrent int
+	MaxQueue      int
+	RetryAfter    time.Duration // 0 means DefaultRetryAfter
+
+	// AccessLog, when set, gets one line per request: time, client,
+	// method, path, status, audio seconds and processing milliseconds.
+	AccessLog io.Writer
 
 	// AllowOrigin is the Access-Control-Allow-Origin value sent on every
 	// response. Empty means "*"; "-" disables CORS headers.
@@ -62,8 +73,13 @@ type Config struct {
 // Handler serves the API described in the package documentation. It is safe
 // for concurrent use.
 type Handler struct {
-	cfg  Config
-	defs asr.Options
+	cfg    Config
+	defs   asr.Options
+	limits asr.Limits
+
+	admit chan struct{} // a token per admitted request (running or queued); nil: no limit
+	run   chan struct{} // a token per running transcription; nil: no limit
+	logMu sync.Mutex
 
 	once  sync.Once
 	model *asr.Model
@@ -84,21 +100,28 @@ func New(cfg Config) *Handler {
 	if cfg.MaxDuration <= 0 {
 		cfg.MaxDuration = DefaultMaxDuration
 	}
-	if cfg.MaxBeam <= 0 {
-		cfg.MaxBeam = DefaultMaxBeam
-	}
-	if cfg.MaxNBest <= 0 {
-		cfg.MaxNBest = DefaultMaxNBest
-	}
 	if cfg.AllowOrigin == "" {
 		cfg.AllowOrigin = "*"
 	}
-	h := &Handler{cfg: cfg}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = DefaultRetryAfter
+	}
+	if cfg.MaxConcurrent == 0 {
+		cfg.MaxConcurrent = runtime.NumCPU()
+	}
+	if cfg.MaxQueue == 0 {
+		cfg.MaxQueue = 4 * cfg.MaxConcurrent
+	}
+	cfg.MaxQueue = max(cfg.MaxQueue, 0)
+	h := &Handler{cfg: cfg, limits: asr.Limits{MaxSeconds: cfg.MaxDuration.Seconds(), MaxBytes: cfg.MaxBodyBytes}}
+	if cfg.MaxConcurrent > 0 {
+		h.run = make(chan struct{}, cfg.MaxConcurrent)
+		h.admit = make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueue)
+	}
 	if cfg.Defaults != nil {
 		h.defs = *cfg.Defaults
 	} else {
 		h.defs = asr.DefaultOptions()
-		h.defs.NBest = DefaultNBest
 	}
 	return h
 }
@@ -128,7 +151,11 @@ func errorf(code int, format string, args ...any) *httpError {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rw := &trackingWriter{ResponseWriter: w}
+	start := time.Now()
+	rw := &trackingWriter{ResponseWriter: w, status: http.StatusOK}
+	if h.cfg.AccessLog != nil {
+		defer func() { h.logRequest(r, rw, time.Since(start)) }()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -163,14 +190,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		res, name, err := h.transcribe(rw, r)
 		if err != nil {
-			writeError(rw, err)
+			h.refuse(rw, r, err)
 			return
 		}
+		rw.audio = res.Duration
 		// One line, as "transcribe --format json" prints it.
 		writeBody(rw, http.StatusOK, append(asr.AppendJSON(nil, res, name), '\n'))
 	default:
 		writeError(rw, errorf(http.StatusNotFound, "no route %s %s; see GET / for usage", r.Method, r.URL.Path))
 	}
+}
+
+// logRequest writes the access-log line of one request.
+func (h *Handler) logRequest(r *http.Request, rw *trackingWriter, d time.Duration) {
+	line := fmt.Sprintf("%s %s %s %s %d audio=%.2fs %dms\n",
+		time.Now().UTC().Format(time.RFC3339), r.RemoteAddr, r.Method, r.URL.Path, rw.status, rw.audio, d.Milliseconds())
+	h.logMu.Lock()
+	io.WriteString(h.cfg.AccessLog, line)
+	h.logMu.Unlock()
 }
 
 func allowFor(path string) string {
@@ -239,8 +276,19 @@ func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (res *asr.R
 	if err != nil {
 		return nil, "", err
 	}
-	if r.ContentLength > h.cfg.MaxBodyBytes {
-		return nil, "", h.tooLarge()
+	if err := h.limits.CheckSize(r.ContentLength); err != nil {
+		return nil, "", err
+	}
+	// Admission: a request past the running and queued ones is refused
+	// before its body is read.
+	if h.admit != nil {
+		select {
+		case h.admit <- struct{}{}:
+			defer func() { <-h.admit }()
+		default:
+			return nil, "", errorf(http.StatusServiceUnavailable, "the server is busy (%d transcriptions running, %d waiting); retry in %s",
+				h.cfg.MaxConcurrent, h.cfg.MaxQueue, h.cfg.RetryAfter)
+		}
 	}
 	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
 	var data []byte
@@ -254,25 +302,91 @@ func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (res *asr.R
 		return nil, "", err
 	}
 	if len(data) == 0 {
-		return nil, "", errorf(http.StatusBadRequest, "empty request body: send a WAV or FLAC file")
+		return nil, "", errorf(http.StatusBadRequest, "empty request body: send a WAV, FLAC or MP3 file")
 	}
-	pcm, err := h.decode(data)
+	if h.run != nil {
+		select {
+		case h.run <- struct{}{}:
+			defer func() { <-h.run }()
+		case <-r.Context().Done():
+			return nil, "", r.Context().Err()
+		}
+	}
+	pcm, err := h.limits.Decode(data)
 	if err != nil {
 		return nil, "", err
 	}
+	data = nil // the body is no longer needed while the recognizer runs
 	m, err := h.Model()
 	if err != nil {
 		return nil, "", errorf(http.StatusServiceUnavailable, "model not available: %v", err)
 	}
-	res, err = asr.NewRecognizer(m, opts).Transcribe(pcm)
+	rec, err := asr.NewRequestRecognizer(m, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err = rec.Transcribe(pcm)
 	if err != nil {
 		return nil, "", errorf(http.StatusInternalServerError, "transcribing: %v", err)
 	}
 	return res, name, nil
 }
 
-func (h *Handler) tooLarge() error {
-	return errorf(http.StatusRequestEntityTooLarge, "request body is larger than the limit of %s", byteSize(h.cfg.MaxBodyBytes))
+// status maps an error to the status code and message the client gets: an
+// asr error by its kind, an *httpError as it says.
+func (h *Handler) status(err error) (int, string) {
+	var he *httpError
+	var le *asr.LimitError
+	switch {
+	case errors.As(err, &he):
+		return he.code, he.msg
+	case errors.As(err, &le) && le.Kind == asr.ErrTooLarge:
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than the limit of %s", byteSize(h.cfg.MaxBodyBytes))
+	case errors.As(err, &le):
+		d := time.Duration(le.Value * float64(time.Second))
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("audio is %s long; the limit is %s per request", d.Round(time.Millisecond), h.cfg.MaxDuration)
+	case errors.Is(err, asr.ErrEmpty):
+		return http.StatusBadRequest, "bad audio: no samples"
+	case errors.Is(err, asr.ErrFormat), errors.Is(err, asr.ErrOption):
+		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, asr.ErrLM):
+		return http.StatusInternalServerError, err.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return 499, "request canceled while waiting" // nginx's "client closed request"; nobody reads it
+	}
+	return http.StatusInternalServerError, err.Error()
+}
+
+// drainMax bounds the bytes of a refused body that are read and dropped so
+// that the client, still sending, reads the answer instead of a reset.
+const drainMax = 64 << 20
+
+// refuse answers err. When the request body has not been read to its end
+// (413 on a declared or actual size, 503 from the queue) and the client did
+// not ask for "Expect: 100-continue", the answer is flushed first and the
+// rest of the body (up to drainMax bytes, for at most 10 seconds) is read
+// and dropped before the connection closes: closing with unread data would
+// reset the connection, and many clients report the reset instead of the
+// answer.
+func (h *Handler) refuse(w *trackingWriter, r *http.Request, err error) {
+	code, msg := h.status(err)
+	drain := (code == http.StatusRequestEntityTooLarge || code == http.StatusServiceUnavailable) &&
+		r.Body != nil && r.Body != http.NoBody && !strings.EqualFold(r.Header.Get("Expect"), "100-continue") &&
+		r.ContentLength <= drainMax
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.RetryAfter.Seconds()))))
+	}
+	if !drain {
+		writeError(w, errorf(code, "%s", msg))
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.EnableFullDuplex() // keep the body readable after the answer (HTTP/1.x)
+	w.Header().Set("Connection", "close")
+	writeError(w, errorf(code, "%s", msg))
+	rc.Flush()
+	rc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	io.Copy(io.Discard, io.LimitReader(r.Body, drainMax))
 }
 
 func byteSize(n int64) string {
@@ -297,7 +411,7 @@ func (h *Handler) readAll(body io.Reader) ([]byte, error) {
 func (h *Handler) bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return h.tooLarge()
+		return h.limits.CheckSize(h.cfg.MaxBodyBytes + 1)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return errorf(http.StatusBadRequest, "request body ended early (shorter than its Content-Length?)")
@@ -307,7 +421,7 @@ func (h *Handler) bodyError(err error) error {
 
 // mediaType checks the request's Content-Type.
 func mediaType(ct string) (string, map[string]string, error) {
-	const want = "send audio/wav, audio/flac, application/octet-stream or multipart/form-data"
+	const want = "send audio/wav, audio/flac, audio/mpeg, application/octet-stream or multipart/form-data"
 	if ct == "" {
 		return "", nil, errorf(http.StatusUnsupportedMediaType, "missing Content-Type; %s", want)
 	}
@@ -317,7 +431,7 @@ func mediaType(ct string) (string, map[string]string, error) {
 	}
 	switch mt {
 	case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave",
-		"audio/flac", "audio/x-flac", "application/octet-stream":
+		"audio/flac", "audio/x-flac", "audio/mpeg", "audio/mp3", "application/octet-stream":
 		return mt, params, nil
 	case "multipart/form-data":
 		if params["boundary"] == "" {
@@ -331,60 +445,80 @@ func mediaType(ct string) (string, map[string]string, error) {
 // maxFieldBytes bounds a non-file multipart field (an option value).
 const maxFieldBytes = 4 << 10
 
-// readMultipart returns the contents of the first part named "file" or
-// "audio", and its file name ("-" if none). Other fields before it are
-// options with the query's names, and override the query.
+// fileFields are the names of the multipart part that holds the audio.
+var fileFields = []string{"file", "audio"}
+
+// formFields describes the fields a multipart form may have, for errors.
+func formFields() string {
+	return fmt.Sprintf(`the audio in a field named "file" or "audio", after option fields named %s`, strings.Join(asr.OptionNames(), ", "))
+}
+
+// readMultipart returns the contents of the part named "file" or "audio",
+// and its file name ("-" if none). Parts before it are options with the
+// query's names, and override the query. An unknown field, or any part
+// after the file, is refused as the query refuses an unknown option.
 func (h *Handler) readMultipart(body io.Reader, boundary string, opts *asr.Options) ([]byte, string, error) {
 	mr := multipart.NewReader(body, boundary)
 	fields := url.Values{}
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, "", errorf(http.StatusBadRequest, `multipart form has no "file" or "audio" field`)
+			return nil, "", errorf(http.StatusBadRequest, `multipart form has no "file" or "audio" field; send %s`, formFields())
 		}
 		if err != nil {
 			return nil, "", h.multipartError(err)
 		}
 		name := p.FormName()
-		if name == "file" || name == "audio" {
-			if ct := p.Header.Get("Content-Type"); ct != "" {
-				if mt, _, err := mediaType(ct); err != nil || mt == "multipart/form-data" {
-					return nil, "", errorf(http.StatusUnsupportedMediaType, "unsupported Content-Type %q for the %q part; send a WAV or FLAC file", ct, name)
-				}
-			}
-			data, err := io.ReadAll(p)
-			if err != nil {
-				return nil, "", h.multipartError(err)
-			}
-			if len(fields) > 0 {
-				if err := h.applyOptions(fields, opts); err != nil {
-					return nil, "", err
-				}
-			}
-			fname := p.FileName()
-			if fname == "" {
-				fname = "-"
-			}
-			return data, fname, nil
+		if slices.Contains(fileFields, name) {
+			return h.readFilePart(mr, p, fields, opts)
+		}
+		if _, ok := asr.LookupOption(name); !ok {
+			return nil, "", errorf(http.StatusBadRequest, "unknown form field %q; send %s", name, formFields())
 		}
 		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 		if err != nil {
 			return nil, "", h.multipartError(err)
 		}
 		if len(v) > maxFieldBytes {
-			return nil, "", errorf(http.StatusBadRequest, "multipart field %q is longer than %d bytes", name, maxFieldBytes)
-		}
-		if name == "" {
-			continue
+			return nil, "", errorf(http.StatusBadRequest, "form field %q is longer than %d bytes", name, maxFieldBytes)
 		}
 		fields.Add(name, string(v))
 	}
 }
 
+// readFilePart reads the audio part p, checks that nothing follows it and
+// applies the option fields that preceded it.
+func (h *Handler) readFilePart(mr *multipart.Reader, p *multipart.Part, fields url.Values, opts *asr.Options) ([]byte, string, error) {
+	name := p.FormName()
+	if ct := p.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mediaType(ct); err != nil || mt == "multipart/form-data" {
+			return nil, "", errorf(http.StatusUnsupportedMediaType, "unsupported Content-Type %q for the %q part; send a WAV, FLAC or MP3 file", ct, name)
+		}
+	}
+	data, err := io.ReadAll(p)
+	if err != nil {
+		return nil, "", h.multipartError(err)
+	}
+	switch next, err := mr.NextPart(); {
+	case err == nil:
+		return nil, "", errorf(http.StatusBadRequest, "form field %q comes after the %q part; put option fields before the audio (or in the query)", next.FormName(), name)
+	case err != io.EOF:
+		return nil, "", h.multipartError(err)
+	}
+	if err := applyOptions(fields, opts); err != nil {
+		return nil, "", err
+	}
+	fname := p.FileName()
+	if fname == "" {
+		fname = "-"
+	}
+	return data, fname, nil
+}
+
 func (h *Handler) multipartError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return h.tooLarge()
+		return h.limits.CheckSize(h.cfg.MaxBodyBytes + 1)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return errorf(http.StatusBadRequest, "malformed multipart body: it ends before its closing boundary")
@@ -392,144 +526,43 @@ func (h *Handler) multipartError(err error) error {
 	return errorf(http.StatusBadRequest, "malformed multipart body: %v", err)
 }
 
-// decode checks the header, the declared duration, then decodes and checks
-// the real duration.
-func (h *Handler) decode(data []byte) (*audio.PCM, error) {
-	cfg, err := audio.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "bad audio: %v", err)
-	}
-	if cfg.Duration > h.cfg.MaxDuration {
-		return nil, h.tooLong(cfg.Duration)
-	}
-	pcm, err := audio.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "bad audio: %v", err)
-	}
-	if pcm.Rate <= 0 {
-		return nil, errorf(http.StatusBadRequest, "bad audio: sample rate %d", pcm.Rate)
-	}
-	if d := time.Duration(float64(len(pcm.Samples)) / float64(pcm.Rate) * float64(time.Second)); d > h.cfg.MaxDuration {
-		return nil, h.tooLong(d)
-	}
-	if len(pcm.Samples) == 0 {
-		return nil, errorf(http.StatusBadRequest, "bad audio: no samples")
-	}
-	return pcm, nil
-}
-
-func (h *Handler) tooLong(d time.Duration) error {
-	return errorf(http.StatusRequestEntityTooLarge, "audio is %s long; the limit is %s per request", d.Round(time.Millisecond), h.cfg.MaxDuration)
-}
-
 // options parses the query string over the handler's defaults.
 func (h *Handler) options(q url.Values) (asr.Options, error) {
 	o := h.defs
 	o.Hotwords = append([]asr.Hotword(nil), h.defs.Hotwords...)
-	if err := h.applyOptions(q, &o); err != nil {
+	if err := applyOptions(q, &o); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
-// applyOptions sets the options named in q. Unknown names are errors, so
-// that a typo does not silently fall back to a default.
-func (h *Handler) applyOptions(q url.Values, o *asr.Options) error {
-	for name, vals := range q {
-		if len(vals) == 0 {
-			continue
+// applyOptions sets the options named in q through asr.Options.Set, in
+// the table's order. Unknown names are errors, so that a typo does not
+// silently fall back to a default. A repeated option takes its last value,
+// except hotwords, which add up.
+func applyOptions(q url.Values, o *asr.Options) error {
+	for name := range q {
+		if _, ok := asr.LookupOption(name); !ok {
+			return o.Set(name, "")
 		}
-		last := vals[len(vals)-1]
-		var err error
-		switch name {
-		case "beam":
-			o.Beam, err = intIn(name, last, 1, h.cfg.MaxBeam)
-		case "nbest":
-			o.NBest, err = intIn(name, last, 0, h.cfg.MaxNBest)
-		case "lm":
-			o.UseLM, err = boolean(name, last)
-		case "lexicon":
-			o.Lexicon, err = boolean(name, last)
-		case "timestamps":
-			o.Timestamps, err = boolean(name, last)
-		case "alpha":
-			o.Alpha, err = float(name, last)
-		case "beta":
-			o.Beta, err = float(name, last)
-		case "blank-penalty":
-			o.BlankPenalty, err = float(name, last)
-		case "hotword", "hotwords":
+	}
+	for _, r := range asr.OptionTable {
+		for _, name := range append([]string{r.Name}, r.Aliases...) {
+			vals := q[name]
+			if len(vals) == 0 {
+				continue
+			}
+			if r.Kind != asr.HotwordsOption {
+				vals = vals[len(vals)-1:]
+			}
 			for _, v := range vals {
-				for _, s := range strings.Split(v, ",") {
-					hw, herr := hotword(s)
-					if herr != nil {
-						return herr
-					}
-					if hw.Word != "" {
-						o.Hotwords = append(o.Hotwords, hw)
-					}
+				if err := o.Set(name, v); err != nil {
+					return err
 				}
 			}
-			if len(o.Hotwords) > DefaultMaxHotwords {
-				return errorf(http.StatusBadRequest, "too many hotwords: %d (at most %d)", len(o.Hotwords), DefaultMaxHotwords)
-			}
-		default:
-			return errorf(http.StatusBadRequest, "unknown option %q; known: beam, nbest, lm, lexicon, alpha, beta, blank-penalty, hotword, timestamps", name)
-		}
-		if err != nil {
-			return err
 		}
 	}
 	return nil
-}
-
-// DefaultHotwordBoost is the boost of a hotword given without one.
-const DefaultHotwordBoost = 5.0
-
-func hotword(s string) (asr.Hotword, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return asr.Hotword{}, nil
-	}
-	word, boost := s, DefaultHotwordBoost
-	if i := strings.LastIndexByte(s, ':'); i >= 0 {
-		b, err := strconv.ParseFloat(s[i+1:], 64)
-		if err != nil || b != b || b > 1e6 || b < -1e6 {
-			return asr.Hotword{}, errorf(http.StatusBadRequest, "bad hotword %q: want WORD or WORD:BOOST with a number for BOOST", s)
-		}
-		word, boost = strings.TrimSpace(s[:i]), b
-	}
-	if word == "" || len(word) > 100 {
-		return asr.Hotword{}, errorf(http.StatusBadRequest, "bad hotword %q", s)
-	}
-	return asr.Hotword{Word: word, Boost: boost}, nil
-}
-
-func intIn(name, s string, lo, hi int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < lo || n > hi {
-		return 0, errorf(http.StatusBadRequest, "bad %s %q: want an integer from %d to %d", name, s, lo, hi)
-	}
-	return n, nil
-}
-
-func boolean(name, s string) (bool, error) {
-	if s == "" {
-		return true, nil // "?timestamps" alone means on, like a bare CLI flag
-	}
-	b, err := strconv.ParseBool(strings.TrimSpace(s))
-	if err != nil {
-		return false, errorf(http.StatusBadRequest, "bad %s %q: want true or false", name, s)
-	}
-	return b, nil
-}
-
-func float(name, s string) (float64, error) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || f != f || f > 1e6 || f < -1e6 {
-		return 0, errorf(http.StatusBadRequest, "bad %s %q: want a number", name, s)
-	}
-	return f, nil
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -559,13 +592,19 @@ func writeError(w http.ResponseWriter, err error) {
 }
 
 // trackingWriter remembers whether a response was started, so that a
-// recovered panic does not write a second header.
+// recovered panic does not write a second header, and what the access log
+// reports.
 type trackingWriter struct {
 	http.ResponseWriter
-	wrote bool
+	wrote  bool
+	status int
+	audio  float64 // seconds of audio transcribed
 }
 
 func (t *trackingWriter) WriteHeader(code int) {
+	if !t.wrote {
+		t.status = code
+	}
 	t.wrote = true
 	t.ResponseWriter.WriteHeader(code)
 }
@@ -583,31 +622,49 @@ func (h *Handler) usage(r *http.Request) string {
 	if r.Host == "" {
 		host = "http://127.0.0.1:8081"
 	}
+	var opts strings.Builder
+	d := h.defs
+	for i := range asr.OptionTable {
+		row := &asr.OptionTable[i]
+		name := row.Name + "=" + strings.ToUpper(kindWord(row.Kind))
+		fmt.Fprintf(&opts, "  %-22s %s (%s", name, row.Help, row.Range())
+		if v := row.Get(&d); v != "" {
+			fmt.Fprintf(&opts, "; default %s", v)
+		}
+		opts.WriteString(")\n")
+	}
 	return fmt.Sprintf(`ecoute speech-to-text API
 
-  POST /v1/transcribe   WAV or FLAC audio in, JSON out
+  POST /v1/transcribe   WAV, FLAC or MP3 audio in, JSON out
   GET  /healthz         liveness check
 
-Send the audio as the body (Content-Type audio/wav or audio/flac) or as a
-multipart form upload in a field named "file" or "audio":
+Send the audio as the body (Content-Type audio/wav, audio/flac or
+audio/mpeg) or as a multipart form upload in a field named "file" or
+"audio":
 
   curl --data-binary @hello.wav -H 'Content-Type: audio/wav' '%[1]s/v1/transcribe'
   curl -F file=@hello.flac '%[1]s/v1/transcribe?timestamps=true'
 
-Options (query string, or form fields before the file):
-  beam=N             beam width, 1 = greedy (1..%[2]d)
-  lm=false           decode without the model's language model
-  alpha=F, beta=F    language model weight and word insertion bonus
-  blank-penalty=F    taken from the CTC blank's log-probability (beam search)
-  hotword=WORD[:B]   boost WORD by B (repeatable)
-  nbest=N            the N best hypotheses (0..%[3]d, default 3)
-  timestamps=false   no word times
-
+Options (query string, or form fields before the file; hotword repeats):
+%[2]s
 The answer is the JSON of "transcribe --format json": file, text, words
 [{word, start, end, confidence}], nbest [{text, score, acoustic_score,
 lm_score}], duration, processing_time.
 
-Limits: %[4]s of body, %[5]s of audio per request.
-Errors are JSON: {"error": "..."} with status 400, 404, 405, 413 or 415.
-`, host, h.cfg.MaxBeam, h.cfg.MaxNBest, byteSize(h.cfg.MaxBodyBytes), h.cfg.MaxDuration)
+Limits: %[3]s of body, %[4]s of audio per request.
+Errors are JSON: {"error": "..."} with status 400, 404, 405, 413, 415, or
+503 with Retry-After when the server is busy.
+`, host, opts.String(), byteSize(h.cfg.MaxBodyBytes), h.cfg.MaxDuration)
+}
+
+func kindWord(k asr.OptionKind) string {
+	switch k {
+	case asr.IntOption:
+		return "n"
+	case asr.FloatOption:
+		return "f"
+	case asr.BoolOption:
+		return "bool"
+	}
+	return "word[:b]"
 }

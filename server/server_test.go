@@ -276,9 +276,7 @@ func TestTranscribeBody(t *testing.T) {
 
 // defaults are the options a request without a query decodes with.
 func defaults() asr.Options {
-	o := asr.DefaultOptions()
-	o.NBest = DefaultNBest
-	return o
+	return asr.DefaultOptions()
 }
 
 func TestTranscribeFiles(t *testing.T) {
@@ -367,7 +365,7 @@ func TestOptions(t *testing.T) {
 		{"timestamps", func(o *asr.Options) { o.Timestamps = true }},
 		{"timestamps=1", func(o *asr.Options) { o.Timestamps = true }},
 		{"hotword=ecoute&hotword=paris:2.5", func(o *asr.Options) {
-			o.Hotwords = append(o.Hotwords, asr.Hotword{Word: "ecoute", Boost: DefaultHotwordBoost}, asr.Hotword{Word: "paris", Boost: 2.5})
+			o.Hotwords = append(o.Hotwords, asr.Hotword{Word: "ecoute", Boost: asr.DefaultHotwordBoost}, asr.Hotword{Word: "paris", Boost: 2.5})
 		}},
 		{"hotwords=a:1,b:-2", func(o *asr.Options) {
 			o.Hotwords = append(o.Hotwords, asr.Hotword{Word: "a", Boost: 1}, asr.Hotword{Word: "b", Boost: -2})
@@ -393,8 +391,8 @@ func TestOptions(t *testing.T) {
 		}
 	}
 	for _, q := range []string{
-		"beam=0", "beam=-3", "beam=x", "beam=100000", "nbest=-1", "nbest=99",
-		"lm=maybe", "alpha=NaN", "beta=1e309", "blank-penalty=x", "hotword=:3", "hotword=a:b", "colour=blue",
+		"beam=0", "beam=-3", "beam=x", "beam=100000", "beam=257", "nbest=-1", "nbest=99", "nbest=21",
+		"lm=maybe", "alpha=NaN", "beta=1e309", "blank-penalty=x", "hotword=:3", "hotword=a:b", "hotword=a:NaN", "colour=blue", "min-confidence=2",
 	} {
 		r := post(h, "/v1/transcribe?"+q, "audio/wav", tone(t, 0.2))
 		if r.code != 400 {
