@@ -1,0 +1,180 @@
+package asr
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/ecoute/ecoute/audio"
+)
+
+func decodeFile(t *testing.T, path string) *audio.PCM {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := audio.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func defaultRecognizer(t *testing.T) *Recognizer {
+	t.Helper()
+	m, err := Default()
+	if err != nil {
+		t.Skip(err)
+	}
+	return NewRecognizer(m, DefaultOptions())
+}
+
+// TestAlignKnownBoundary joins two recordings with 0.7 s of silence between
+// them and aligns their transcripts: the first word of the second clip must
+// start where its speech starts, as found by an energy threshold on the clip
+// itself (audio.QuietEnds, independent of the model), and the words of the
+// first clip must end before the gap does.
+func TestAlignKnownBoundary(t *testing.T) {
+	r := defaultRecognizer(t)
+	a := decodeFile(t, "../testdata/asr/weather.wav")
+	b := decodeFile(t, "../testdata/asr/digits.wav")
+	if a.Rate != b.Rate {
+		b = audio.ResamplePCM(b, a.Rate)
+	}
+	gap := int(0.7 * float64(a.Rate))
+	x := append(append(append([]float32(nil), a.Samples...), make([]float32, gap)...), b.Samples...)
+	lead, _ := audio.QuietEnds(b.Samples, b.Rate, 40)
+	bStart := float64(len(a.Samples)+gap+lead) / float64(a.Rate)
+	_, aTrail := audio.QuietEnds(a.Samples, a.Rate, 40)
+	aEnd := float64(len(a.Samples)-aTrail) / float64(a.Rate)
+
+	res, err := r.Align(&audio.PCM{Samples: x, Rate: a.Rate}, "The weather is nice today. Seven, three, 9, one!", AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"the", "weather", "is", "nice", "today", "seven", "three", "nine", "one"}
+	if len(res.Words) != len(want) {
+		t.Fatalf("%d words, want %d", len(res.Words), len(want))
+	}
+	prev := 0.0
+	for i, w := range res.Words {
+		if w.Spoken != want[i] || !w.Found || w.Low {
+			t.Errorf("word %d: %+v, want spoken %q, found, not low", i, w, want[i])
+		}
+		if w.Start < prev || w.End <= w.Start || w.End > res.Duration {
+			t.Errorf("word %d %q: [%.3f, %.3f] after %.3f in %.3f s", i, w.Word, w.Start, w.End, prev, res.Duration)
+		}
+		prev = w.End
+	}
+	if res.Words[3].Word != "nice" || res.Words[4].Word != "today." || res.Words[7].Word != "9," {
+		t.Errorf("written forms not kept: %q %q %q", res.Words[3].Word, res.Words[4].Word, res.Words[7].Word)
+	}
+	if d := res.Words[5].Start - bStart; math.Abs(d) > 0.1 {
+		t.Errorf("%q starts at %.3f s, its speech at %.3f s (off by %.0f ms)", res.Words[5].Word, res.Words[5].Start, bStart, 1000*d)
+	}
+	if d := res.Words[4].End - aEnd; math.Abs(d) > 0.15 {
+		t.Errorf("%q ends at %.3f s, its speech at %.3f s (off by %.0f ms)", res.Words[4].Word, res.Words[4].End, aEnd, 1000*d)
+	}
+	t.Logf("second clip: speech at %.3f s, aligned %.3f s; first clip ends %.3f s, aligned %.3f s", bStart, res.Words[5].Start, aEnd, res.Words[4].End)
+}
+
+// TestAlignBadInput: empty text, text of symbols only, silence, a text
+// longer than the audio can say, a text the audio does not say and words
+// the model cannot spell each give a typed error or a flagged alignment.
+func TestAlignBadInput(t *testing.T) {
+	r := defaultRecognizer(t)
+	hello := decodeFile(t, "../testdata/hello.wav")
+	for _, text := range []string{"", "  \n\t", "— § ¶ ...", "你好 世界"} {
+		if _, err := r.Align(hello, text, AlignOptions{}); !errors.Is(err, ErrEmptyText) {
+			t.Errorf("text %q: %v, want ErrEmptyText", text, err)
+		}
+	}
+	for _, p := range []*audio.PCM{
+		{Samples: make([]float32, 32000), Rate: 16000},
+		{Samples: nil, Rate: 16000},
+		{Samples: make([]float32, 100), Rate: 16000},
+	} {
+		if _, err := r.Align(p, "hello world", AlignOptions{}); !errors.Is(err, ErrNoSpeech) {
+			t.Errorf("%d samples of silence: %v, want ErrNoSpeech", len(p.Samples), err)
+		}
+	}
+	long := ""
+	for range 200 {
+		long += "extraordinary "
+	}
+	_, err := r.Align(hello, long, AlignOptions{})
+	var ae *AlignError
+	if !errors.Is(err, ErrTextTooLong) || !errors.As(err, &ae) || ae.Needed <= ae.Have {
+		t.Errorf("long text: %v", err)
+	}
+
+	res, err := r.Align(hello, "zebra xylophone quantum mechanics", AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.LowWords()) != 4 {
+		t.Errorf("unspoken text: %d of 4 words flagged low: %+v", len(res.LowWords()), res.Words)
+	}
+	good, err := r.Align(hello, "The quick brown fox jumps over the lazy dog.", AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(good.LowWords()) != 0 || good.Score <= res.Score {
+		t.Errorf("spoken text: low words %v, score %.3f (unspoken %.3f)", good.LowWords(), good.Score, res.Score)
+	}
+
+	res, err = r.Align(hello, "The quick 你好 brown fox jumps over the lazy dog ©", AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nf := res.NotFound(); len(res.Words) != 11 || len(nf) != 2 || nf[0] != 2 || nf[1] != 10 {
+		t.Fatalf("not found %v in %+v", nf, res.Words)
+	}
+	if w := res.Words[2]; w.Start != res.Words[1].End || w.End != w.Start {
+		t.Errorf("unspelled word placed at [%.3f, %.3f], previous word ends %.3f", w.Start, w.End, res.Words[1].End)
+	}
+	if len(res.LowWords()) != 0 {
+		t.Errorf("low words %v", res.LowWords())
+	}
+}
+
+// TestAlignLongAudio aligns 100 s of tone bursts, cut into several chunks,
+// with a random model and a short window: no error, every word inside the
+// audio, times in order. (The model knows no speech; this checks the chunk
+// clocks and the windowed search, not accuracy.)
+func TestAlignLongAudio(t *testing.T) {
+	m := randomModel(t, smallConfig(), 26)
+	rng := rand.New(rand.NewPCG(26, 26))
+	var bursts []float64
+	for range 25 {
+		bursts = append(bursts, 2+rng.Float64()*3)
+	}
+	x, _ := speechLike(rng, 16000, bursts, 0.6)
+	r := NewRecognizer(m, Options{})
+	text := ""
+	for i := range 150 {
+		text += []string{"alpha ", "bravo ", "charlie ", "delta "}[i%4]
+	}
+	p := &audio.PCM{Samples: x, Rate: 16000}
+	res, err := r.Align(p, text, AlignOptions{Window: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Words) != 150 {
+		t.Fatalf("%d words", len(res.Words))
+	}
+	if n := len(SplitAtPauses(x, 16000, r.o.VAD)); n < 3 {
+		t.Fatalf("only %d chunks: the test does not cross chunks", n)
+	}
+	prev := 0.0
+	for i, w := range res.Words {
+		if w.Start < prev-1e-9 || w.End <= w.Start || w.End > res.Duration+1e-9 {
+			t.Fatalf("word %d: [%.3f, %.3f] after %.3f in %.3f s", i, w.Start, w.End, prev, res.Duration)
+		}
+		prev = w.End
+	}
+}
