@@ -24,6 +24,10 @@ type PhoneCTC struct {
 	Weight float64 `json:"weight"`
 }
 
+// phoneHeadName names PhoneCTC's output layer, a head of the trained
+// network (tensors phone.weight, phone.bias in checkpoints).
+const phoneHeadName = "phone"
+
 // phoneLexicon maps words to phone ids (1..len(phones); 0 is the blank).
 type phoneLexicon struct {
 	phones []string // phones[i-1] is phone id i

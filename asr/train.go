@@ -16,7 +16,6 @@ import (
 
 	"github.com/ecoute/ecoute/audio"
 	"github.com/ecoute/ecoute/ctc"
-	"github.com/ecoute/ecoute/internal/kernel"
 	"github.com/ecoute/ecoute/internal/safetensors"
 	"github.com/ecoute/ecoute/lstm"
 	"github.com/ecoute/ecoute/text"
@@ -134,7 +133,7 @@ type trainer struct {
 	ws      *lstm.Workspace
 	adam    *lstm.Adam
 	lex     *phoneLexicon // PhoneCTC's lexicon, or nil
-	phone   *phoneHead    // PhoneCTC's output layer, or nil
+	phone   *lstm.Linear  // PhoneCTC's output layer (net's head "phone"), or nil
 	utts    []trainUtt
 	dev     []trainUtt
 	aug     *audio.Augmenter
@@ -215,12 +214,17 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 	if err := t.loadData(); err != nil {
 		return nil, err
 	}
-	t.net = lstm.New(lstm.Config{Input: t.cfg.InputSize, Hidden: t.cfg.HiddenSize, Layers: t.cfg.NumLayers,
-		Bidirectional: t.cfg.Bidirectional, Output: t.cfg.OutputSize, Dropout: o.Dropout})
+	nc := netConfig(&t.cfg)
+	nc.Dropout = o.Dropout
+	if t.lex != nil {
+		// PhoneCTC's output layer reads the middle layer (blank + phones).
+		nc.Heads = []lstm.Head{{Name: phoneHeadName, In: nc.OutSize(), Out: len(t.lex.phones) + 1}}
+	}
+	t.net = lstm.New(nc)
 	t.net.Threads = o.Threads
 	t.net.Init(o.Seed, lstm.InitOptions{ForgetBias: o.ForgetBias})
 	if t.lex != nil {
-		t.phone = newPhoneHead(t.net.OutSize(), len(t.lex.phones)+1, o.Seed)
+		t.phone = t.net.Heads[0]
 	}
 	t.ws = lstm.NewWorkspace(o.Seed)
 	t.adam = lstm.NewAdam()
@@ -661,18 +665,11 @@ func (t *trainer) step(p prepared, lr float32) (float64, int, bool, string) {
 		return 0, 0, false, err.Error()
 	}
 	g := t.net.Params.Grad
-	gs := [][]float32{g}
-	if t.phone != nil {
-		gs = append(gs, t.phone.g)
-	}
-	norm := lstm.ClipNorms(t.o.Clip, gs...)
+	norm := lstm.ClipGlobalNorm(g, t.o.Clip)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, false, fmt.Sprintf("gradient norm %v (utterances %s)", norm, t.names(p.idx))
 	}
 	t.adam.Step(t.net.Params.Data, g, lr)
-	if t.phone != nil {
-		t.phone.adam.Step(t.phone.w, t.phone.g, lr)
-	}
 	return loss, frames, true, ""
 }
 
@@ -682,9 +679,9 @@ type batchLoss struct {
 	ws      *lstm.Workspace
 	blank   int
 	threads int
-	inter   float64 // weight of the intermediate CTC loss (0: none)
-	phone   *phoneHead
-	phoneW  float64 // weight of the phone CTC loss (with phone set)
+	inter   float64      // weight of the intermediate CTC loss (0: none)
+	phone   *lstm.Linear // the phone CTC loss's output layer, a head of net
+	phoneW  float64      // weight of the phone CTC loss (with phone set)
 }
 
 // lossGrad runs a training Forward and Backward on b and leaves in
@@ -695,8 +692,7 @@ type batchLoss struct {
 // with w = bl.inter and p = bl.phoneW, the means taken over the utterances
 // whose CTC loss is finite (the others get no gradient); the phone loss's
 // mean is over the utterances that have phone targets (phones[i] non-nil)
-// and a finite loss, and its head's gradient goes to bl.phone.g (zeroed
-// first). It returns the two mean losses, final (the top layer's, what the
+// and a finite loss. It returns the two mean losses, final (the top layer's, what the
 // trainer reports) and mid (0 without the intermediate loss), or an error
 // when no utterance has a finite loss.
 func (bl batchLoss) lossGrad(b lstm.Batch, targets, phones [][]int) (final, mid float64, err error) {
@@ -751,7 +747,7 @@ func (bl batchLoss) lossGrad(b lstm.Batch, targets, phones [][]int) (final, mid 
 	if w > 0 {
 		h := ws.LayerOutput(k)
 		fc := net.FC
-		z := linearForward(h, fc.W.W(), fc.B.W(), TB, fc.In, V)
+		z := fc.Forward(h, TB)
 		dz, ml, _ := ctcGrad(z)
 		for i, l := range ml {
 			if finite(l) && finite(losses[i]) {
@@ -764,14 +760,13 @@ func (bl batchLoss) lossGrad(b lstm.Batch, targets, phones [][]int) (final, mid 
 			dz[i] *= scale
 		}
 		dh = make([]float32, TB*fc.In)
-		linearBackward(dz, h, fc.W.W(), fc.W.G(), fc.B.G(), dh, TB, fc.In, V)
+		fc.Backward(dz, h, dh, TB)
 	}
 	if bl.phone != nil {
 		ph := bl.phone
-		clear(ph.g)
 		h := ws.LayerOutput(k)
-		P := ph.out
-		z := linearForward(h, ph.weight(), ph.bias(), TB, ph.in, P)
+		P := ph.Out
+		z := ph.Forward(h, TB)
 		// Only the utterances with phone targets take part.
 		var lv, gv [][][]float32
 		var tg [][]int
@@ -799,9 +794,9 @@ func (bl batchLoss) lossGrad(b lstm.Batch, targets, phones [][]int) (final, mid 
 					dz[i] *= scale
 				}
 				if dh == nil {
-					dh = make([]float32, TB*ph.in)
+					dh = make([]float32, TB*ph.In)
 				}
-				linearBackward(dz, h, ph.weight(), ph.wgrad(), ph.bgrad(), dh, TB, ph.in, P)
+				ph.Backward(dz, h, dh, TB)
 			}
 		}
 	}
@@ -934,26 +929,27 @@ func (t *trainer) saveCheckpoint() error {
 	for _, s := range TensorSpecs(&m.Config) {
 		ts = append(ts, safetensors.Tensor{Name: s.Name, Shape: s.Shape, F32: m.Tensor(s.Name)})
 	}
-	n := t.net.Params.Len()
 	// The step count is in the TrainState; before the first step the
 	// moments are zero.
 	am, av, _ := t.adam.State()
 	if am == nil {
-		am, av = make([]float32, n), make([]float32, n)
+		am, av = make([]float32, t.net.Params.Len()), make([]float32, t.net.Params.Len())
 	}
+	// The moments of the heads' parameters (at the end of the flat buffer)
+	// are stored apart, beside each head, so that the network's part has
+	// the size of the model file's network.
+	n := t.netLen()
 	ts = append(ts,
-		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: am},
-		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: av})
-	if h := t.phone; h != nil {
-		pm, pv, _ := h.adam.State()
-		if pm == nil {
-			pm, pv = make([]float32, len(h.w)), make([]float32, len(h.w))
-		}
+		safetensors.Tensor{Name: "adam.m", Shape: []int{n}, F32: am[:n]},
+		safetensors.Tensor{Name: "adam.v", Shape: []int{n}, F32: av[:n]})
+	for i, h := range t.net.Heads {
+		name := t.net.Config.Heads[i].Name
+		lo, hi := h.W.Off, h.B.Off+h.B.Len
 		ts = append(ts,
-			safetensors.Tensor{Name: "phone.weight", Shape: []int{h.out, h.in}, F32: h.weight()},
-			safetensors.Tensor{Name: "phone.bias", Shape: []int{h.out}, F32: h.bias()},
-			safetensors.Tensor{Name: "phone.adam.m", Shape: []int{len(h.w)}, F32: pm},
-			safetensors.Tensor{Name: "phone.adam.v", Shape: []int{len(h.w)}, F32: pv})
+			safetensors.Tensor{Name: name + ".weight", Shape: h.W.Shape, F32: h.W.W()},
+			safetensors.Tensor{Name: name + ".bias", Shape: h.B.Shape, F32: h.B.W()},
+			safetensors.Tensor{Name: name + ".adam.m", Shape: []int{hi - lo}, F32: am[lo:hi]},
+			safetensors.Tensor{Name: name + ".adam.v", Shape: []int{hi - lo}, F32: av[lo:hi]})
 	}
 	var buf bytes.Buffer
 	if err := safetensors.Write(&buf, ts, map[string]string{MetadataKey: string(cfg), ckptStateKey: string(st)}); err != nil {
@@ -970,6 +966,15 @@ func (t *trainer) saveCheckpoint() error {
 		return m.SaveFile(t.o.Out)
 	}
 	return nil
+}
+
+// netLen is the number of parameters of the network proper: those before
+// the first extra head in the flat buffer.
+func (t *trainer) netLen() int {
+	if len(t.net.Heads) > 0 {
+		return t.net.Heads[0].W.Off
+	}
+	return t.net.Params.Len()
 }
 
 func (t *trainer) loadCheckpoint() error {
@@ -996,80 +1001,34 @@ func (t *trainer) loadCheckpoint() error {
 		}
 		copy(t.net.Params.Tensor(s.Name).W(), w)
 	}
-	var moments [2][]float32
+	n := t.netLen()
+	moments := [2][]float32{make([]float32, t.net.Params.Len()), make([]float32, t.net.Params.Len())}
 	for i, name := range []string{"adam.m", "adam.v"} {
 		v, err := f.Float32(name)
-		if err != nil || len(v) != t.net.Params.Len() {
+		if err != nil || len(v) != n {
 			return fmt.Errorf("asr: resume %s: optimizer state %s missing or wrong size", t.o.Checkpoint, name)
 		}
-		moments[i] = v
+		copy(moments[i], v)
+	}
+	for i, h := range t.net.Heads {
+		name := t.net.Config.Heads[i].Name
+		lo, hi := h.W.Off, h.B.Off+h.B.Len
+		dst := [4][]float32{h.W.W(), h.B.W(), moments[0][lo:hi], moments[1][lo:hi]}
+		for j, suffix := range []string{".weight", ".bias", ".adam.m", ".adam.v"} {
+			v, err := f.Float32(name + suffix)
+			if err != nil {
+				return fmt.Errorf("asr: resume %s: output layer %s: %v", t.o.Checkpoint, name, err)
+			}
+			if len(v) != len(dst[j]) {
+				return fmt.Errorf("asr: resume %s: output layer %s has %d values in %s%s, the model being trained %d (another lexicon?)", t.o.Checkpoint, name, len(v), name, suffix, len(dst[j]))
+			}
+			copy(dst[j], v)
+		}
 	}
 	// Skipped batches took no optimizer step.
 	t.adam.SetState(moments[0], moments[1], st.Step-st.Skipped)
-	if h := t.phone; h != nil {
-		var v [4][]float32
-		for i, name := range []string{"phone.weight", "phone.bias", "phone.adam.m", "phone.adam.v"} {
-			v[i], err = f.Float32(name)
-			if err != nil {
-				return fmt.Errorf("asr: resume %s: phone output layer: %v", t.o.Checkpoint, err)
-			}
-		}
-		if len(v[0])+len(v[1]) != len(h.w) || len(v[2]) != len(h.w) || len(v[3]) != len(h.w) {
-			return fmt.Errorf("asr: resume %s: the phone output layer does not match the lexicon's %d phones", t.o.Checkpoint, h.out-1)
-		}
-		copy(h.w, v[0])
-		copy(h.w[len(v[0]):], v[1])
-		h.adam.SetState(v[2], v[3], st.Step-st.Skipped)
-	}
 	t.st = st
 	t.startStep = st.Step
 	t.logf("resumed from %s at step %d (epoch %d, batch %d)", t.o.Checkpoint, st.Step, st.Epoch+1, st.Batch)
 	return nil
 }
-
-// linearForward returns X·Wᵀ + b for X [rows][in], W [out][in].
-func linearForward(x, w, b []float32, rows, in, out int) []float32 {
-	z := make([]float32, rows*out)
-	for r := range rows {
-		copy(z[r*out:(r+1)*out], b)
-	}
-	kernel.Sgemm(false, true, rows, out, in, 1, x, in, w, in, 1, z, out)
-	return z
-}
-
-// linearBackward adds the gradients of a linear layer for output gradient
-// dz [rows][out]: dW += dZᵀ·X, db += Σ dZ, dX += dZ·W.
-func linearBackward(dz, x, w, dw, db, dx []float32, rows, in, out int) {
-	kernel.Sgemm(true, false, out, in, rows, 1, dz, out, x, in, 1, dw, in)
-	for r := range rows {
-		for j, v := range dz[r*out : (r+1)*out] {
-			db[j] += v
-		}
-	}
-	kernel.Sgemm(false, false, rows, in, out, 1, dz, out, w, in, 1, dx, in)
-}
-
-// phoneHead is PhoneCTC's output layer, an nn.Linear [out][in] with its
-// own gradient and Adam state; w holds the weight then the bias.
-type phoneHead struct {
-	in, out int
-	w, g    []float32
-	adam    *lstm.Adam
-}
-
-// newPhoneHead initializes the layer as nn.Linear does (uniform in ±1/√in),
-// from a generator of its own so the network's initialization is unchanged.
-func newPhoneHead(in, out int, seed uint64) *phoneHead {
-	h := &phoneHead{in: in, out: out, w: make([]float32, out*(in+1)), g: make([]float32, out*(in+1)), adam: lstm.NewAdam()}
-	r := rand.New(rand.NewPCG(seed, 0x70686f6e65))
-	k := 1 / math.Sqrt(float64(in))
-	for i := range h.w {
-		h.w[i] = float32((2*r.Float64() - 1) * k)
-	}
-	return h
-}
-
-func (h *phoneHead) weight() []float32 { return h.w[:h.out*h.in] }
-func (h *phoneHead) bias() []float32   { return h.w[h.out*h.in:] }
-func (h *phoneHead) wgrad() []float32  { return h.g[:h.out*h.in] }
-func (h *phoneHead) bgrad() []float32  { return h.g[h.out*h.in:] }

@@ -19,6 +19,18 @@ type Config struct {
 	Output        int     // outputs of the linear head "fc"; 0 for no head
 	Vocab         int     // rows of the embedding "embed.weight"; 0 for none
 	Dropout       float32 // dropout probability on the inputs of layers 2..Layers in training, as nn.LSTM's dropout
+	// Heads are extra linear layers (a second output, such as an auxiliary
+	// loss's) whose parameters live in the same flat buffer, after fc, so
+	// one optimizer step and one clip cover them. Forward does not run
+	// them: the caller applies each to the output of the layer it reads.
+	Heads []Head
+}
+
+// Head describes an extra linear layer NAME.weight [Out][In], NAME.bias
+// [Out].
+type Head struct {
+	Name    string
+	In, Out int
 }
 
 // Dirs returns the number of directions, 1 or 2.
@@ -59,6 +71,7 @@ type Model struct {
 	Embed  *Tensor    // [Vocab][Input], or nil
 	Cells  [][]*Layer // [layer][direction]; direction 1 is the reverse one
 	FC     *Linear    // or nil
+	Heads  []*Linear  // Config.Heads in order
 
 	// Threads is the number of goroutines Forward and Backward use
 	// (default runtime.GOMAXPROCS(0) at New). Results do not depend on it.
@@ -135,6 +148,14 @@ func newModel(c Config) *Model {
 			W: p.add("fc.weight", c.Output, c.OutSize()),
 			B: p.add("fc.bias", c.Output)}
 	}
+	for _, h := range c.Heads {
+		if h.Name == "" || h.In <= 0 || h.Out <= 0 {
+			panic(fmt.Sprintf("lstm: bad head %+v", h))
+		}
+		m.Heads = append(m.Heads, &Linear{In: h.In, Out: h.Out,
+			W: p.add(h.Name+".weight", h.Out, h.In),
+			B: p.add(h.Name+".bias", h.Out)})
+	}
 	return m
 }
 
@@ -149,12 +170,26 @@ type InitOptions struct {
 // Init sets the parameters as PyTorch does by default, drawing from
 // rand.New(rand.NewPCG(seed, 0)): every LSTM tensor uniform in ±1/√Hidden,
 // fc.weight and fc.bias uniform in ±1/√In (nn.Linear's kaiming_uniform with
-// a=√5), embed.weight from N(0,1). It also zeroes the gradients.
+// a=√5), embed.weight from N(0,1). Each extra head is uniform in ±1/√In
+// too, weight then bias, from a generator of its own,
+// rand.New(rand.NewPCG(seed, s)) with s the head's name read as a
+// big-endian number (its first 8 bytes: "phone" is 0x70686f6e65), so that
+// adding a head leaves the other parameters as they were. It also zeroes
+// the gradients.
 func (m *Model) Init(seed uint64, o InitOptions) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	k := 1 / math.Sqrt(float64(m.Hidden))
+	heads := map[*Tensor]bool{}
+	for i, h := range m.Heads {
+		heads[h.W], heads[h.B] = true, true
+		hr := rand.New(rand.NewPCG(seed, headStream(m.Config.Heads[i].Name)))
+		kh := 1 / math.Sqrt(float64(h.In))
+		h.W.uniform(hr, kh)
+		h.B.uniform(hr, kh)
+	}
 	for _, t := range m.Params.Tensors {
 		switch {
+		case heads[t]:
 		case t == m.Embed:
 			t.normal(r)
 		case m.FC != nil && (t == m.FC.W || t == m.FC.B):
@@ -175,6 +210,16 @@ func (m *Model) Init(seed uint64, o InitOptions) {
 		}
 	}
 	m.Params.ZeroGrad()
+}
+
+// headStream is the PCG stream of a head's initialization: the first 8
+// bytes of its name as a big-endian number.
+func headStream(name string) uint64 {
+	var s uint64
+	for i := 0; i < len(name) && i < 8; i++ {
+		s = s<<8 | uint64(name[i])
+	}
+	return s
 }
 
 func (m *Model) threads() int { return max(1, m.Threads) }
