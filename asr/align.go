@@ -110,20 +110,15 @@ type alignText struct {
 	restarts []int // first label of each spelled word
 }
 
-// spell splits text at white space and spells each word in the vocabulary.
-// Words with no letters the model has are kept, unspelled.
+// spell splits text at white space and spells each word in the model's
+// labels (encode: the normalizer, then the tokenizer; a char model drops
+// characters it lacks). Words left with no labels are kept, unspelled. With
+// char labels the word separator goes between words; subword pieces carry
+// their own word starts.
 func (v *charVocab) spell(text string) *alignText {
 	at := &alignText{}
 	for _, w := range strings.FieldsFunc(text, unicode.IsSpace) {
-		var ids []int
-		for _, r := range normalizeTranscript(w) {
-			if id, ok := v.index[r]; ok && (id != v.space || (len(ids) > 0 && ids[len(ids)-1] != v.space)) {
-				ids = append(ids, id)
-			}
-		}
-		for len(ids) > 0 && ids[len(ids)-1] == v.space {
-			ids = ids[:len(ids)-1]
-		}
+		ids := v.encode(w)
 		aw := AlignedWord{Word: w, Spoken: v.decode(ids), Found: len(ids) > 0}
 		at.words = append(at.words, aw)
 		if len(ids) == 0 {
