@@ -3,6 +3,7 @@
 // file or from the microphone, and shows the transcript with word timing,
 // the waveform, a log-mel heatmap, the n-best list and timings.
 import { Ecoute } from "./ecoute.js";
+import { speedText, bytesText, srt, vtt, txt } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -10,13 +11,13 @@ const ui = {
   level: $("level"), levelBar: $("level").firstElementChild, recTime: $("rec-time"),
   error: $("error"), result: $("result"), player: $("player"), transcript: $("transcript"),
   waveform: $("waveform"), heatmap: $("heatmap"), nbest: $("nbest"), timings: $("timings"),
-  json: $("json"),
+  json: $("json"), progress: $("progress"), cancel: $("cancel"), showTimes: $("show-times"),
 };
 
 // State shared with the end-to-end test (tests/browser) and the console.
 const demo = (window.ecouteDemo = {
   engine: null, result: null, loadSeconds: null, firstTranscriptMs: null,
-  runs: 0, lastError: null, timings: null,
+  runs: 0, lastError: null, timings: null, cancels: 0, firstLoadProgress: null, exports: {},
 });
 
 let engine = null;
@@ -34,7 +35,9 @@ function explain(err) {
   const msg = (err && err.message) || String(err);
   switch (err && (err.code || err.name)) {
     case "format":
-      return ["This file is not audio the recognizer can read.", `${msg}. Supported: WAV (PCM, float, A-law, µ-law) and FLAC. Convert other formats first, e.g. "ffmpeg -i in.mp3 out.wav" or "sox in.ogg out.wav".`];
+      return ["This file is not audio the recognizer can read.", `${msg}. The recognizer reads WAV (PCM, float, A-law, µ-law), FLAC and MP3, and this browser decodes what it can play (usually OGG, Opus, M4A/AAC, WebM). Convert other formats first, e.g. "ffmpeg -i in.xyz out.wav".`];
+    case "options":
+      return ["An option is not valid.", msg + ". Check the fields under Options."];
     case "empty":
       return ["There is no audio to transcribe.", msg + "."];
     case "too-long":
@@ -89,7 +92,8 @@ async function start(model, name) {
   setState("loading", model ? `Loading ${name}…` : "Loading the recognizer…");
   ui.record.disabled = true;
   try {
-    const e = await Ecoute.load(model ? { model } : {});
+    const e = await Ecoute.load({ ...(model ? { model } : {}), onProgress: loadProgress });
+    ui.progress.hidden = true;
     if (engine) engine.terminate();
     engine = e;
     $("model-name").textContent = model ? name : "the built-in English model";
@@ -108,11 +112,30 @@ async function start(model, name) {
   const i = engine.info;
   const d = i.defaults || {};
   if (d.beam !== undefined) $("opt-beam").value = d.beam;
-  if (d.nbest !== undefined) $("opt-nbest").value = Math.max(d.nbest, 3);
+  if (d.nbest !== undefined) $("opt-nbest").value = d.nbest;
   if (d.lm !== undefined) $("opt-lm").checked = d.lm;
   if (d.timestamps !== undefined) $("opt-timestamps").checked = d.timestamps;
   setState("ready", `Ready: ${i.model.source} model (${(i.model.bytes / 1e6).toFixed(1)} MB) loaded in ${demo.loadSeconds.toFixed(2)} s. Drop a file or press Record.`);
   ui.record.disabled = false;
+}
+
+// loadProgress shows the module's download in bytes, then the later steps.
+function loadProgress(p) {
+  const b = document.body.dataset.state;
+  if (b !== "loading" && b !== "busy") return;
+  if (p.phase === "download") {
+    if (!demo.firstLoadProgress && p.loaded > 0) demo.firstLoadProgress = { ...p };
+    const of = p.total ? ` of ${bytesText(p.total)} (${Math.floor((100 * p.loaded) / p.total)}%)` : "";
+    ui.status.textContent = `Downloading the recognizer: ${bytesText(p.loaded)}${of}…`;
+    ui.progress.hidden = false;
+    if (p.total) ui.progress.value = Math.min(1, p.loaded / p.total);
+    else ui.progress.removeAttribute("value");
+  } else if (p.phase === "model") {
+    ui.status.textContent = "Starting the recognizer and loading the model…";
+    ui.progress.removeAttribute("value");
+  } else if (p.phase === "warm") {
+    ui.status.textContent = "Warming up the recognizer…";
+  }
 }
 
 // ---------- input: files ----------
@@ -154,6 +177,9 @@ ui.record.addEventListener("click", () => (rec ? stopRecording() : startRecordin
 
 async function startRecording() {
   clearError();
+  if (engine && engine.busy) await cancelJob("Stopping the previous transcription…");
+  generation++; // a result still on its way belongs to the old input
+  clearResult();
   if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     showError({ code: "insecure" });
     return;
@@ -252,37 +278,145 @@ function readOptions() {
   return o;
 }
 
+// cancelJob stops the job in the worker (ending the worker, the only way to
+// stop WebAssembly mid-call) and waits for a fresh, warmed-up one. It
+// returns the seconds that took, or false when the restart failed.
+async function cancelJob(message) {
+  if (!engine) return false;
+  const t = performance.now();
+  setState("busy", message);
+  showCancel(false);
+  demo.cancels++;
+  try {
+    await engine.cancel();
+  } catch (err) {
+    showError(err);
+    return false;
+  }
+  return (performance.now() - t) / 1000;
+}
+
+function showCancel(on) {
+  ui.cancel.hidden = !on;
+  if (!on) ui.progress.hidden = true;
+}
+
+ui.cancel.addEventListener("click", async () => {
+  generation++; // the job's result, if it still comes, is dropped
+  stopEstimate();
+  if ((await cancelJob("Cancelling…")) !== false) {
+    setState("ready", "Cancelled. Ready for the next file or recording.");
+  }
+});
+
+// clearResult hides the previous input's views, so that nothing of it
+// passes for the next one while that is read and transcribed.
+function clearResult() {
+  ui.result.hidden = true;
+  current = null;
+  lastWord = -1;
+  ui.transcript.replaceChildren();
+  ui.nbest.replaceChildren();
+  ui.json.textContent = "";
+  ui.timings.replaceChildren();
+  for (const c of [ui.waveform, ui.heatmap]) c.getContext("2d").clearRect(0, 0, c.width, c.height);
+}
+
+// browserDecode decodes what the module cannot read (OGG, Opus, M4A/AAC,
+// WebM, ...) with the browser's own decoders, resampled by the browser to
+// 16 kHz, and mixes it to mono (the mean of the channels, as audio.Decode
+// does). moduleErr is why the module refused it.
+async function browserDecode(file, moduleErr) {
+  const max = engine.info.limits.maxBytes;
+  if (file.size > max) {
+    throw Object.assign(new Error(`the file is ${bytesText(file.size)}; this page handles files up to ${bytesText(max)}`), { code: "too-large" });
+  }
+  let ab;
+  try {
+    ab = await new OfflineAudioContext(1, 1, 16000).decodeAudioData(await file.arrayBuffer());
+  } catch (e) {
+    throw Object.assign(new Error(`${moduleErr.message}; this browser cannot decode it either (${e.message || e.name})`), { code: "format" });
+  }
+  const n = ab.length, ch = ab.numberOfChannels, x = new Float32Array(n);
+  for (let c = 0; c < ch; c++) {
+    const d = ab.getChannelData(c);
+    for (let i = 0; i < n; i++) x[i] += d[i];
+  }
+  if (ch > 1) for (let i = 0; i < n; i++) x[i] /= ch;
+  return { audio: { samples: x, sampleRate: ab.sampleRate }, channels: ch };
+}
+
+// Progress of a transcription: the module reports none while it runs, so
+// the page estimates it from this tab's speed on earlier inputs (seconds
+// of work per second of audio) and says that it is an estimate.
+let estimateTimer = null;
+function startEstimate(duration) {
+  stopEstimate();
+  const rate = demo.speed || (engine.info.warmSeconds ? engine.info.warmSeconds / 1.5 : 0.1);
+  const t0 = performance.now();
+  ui.progress.hidden = false;
+  ui.progress.value = 0;
+  estimateTimer = setInterval(() => {
+    const f = Math.min(0.99, (performance.now() - t0) / 1000 / (rate * duration));
+    ui.progress.value = f;
+    ui.status.textContent = `Transcribing ${duration.toFixed(1)} s of audio… about ${Math.floor(100 * f)}% (estimated from this tab's speed)`;
+  }, 250);
+}
+function stopEstimate() {
+  if (estimateTimer) clearInterval(estimateTimer);
+  estimateTimer = null;
+  ui.progress.hidden = true;
+}
+
 async function analyse(audio, label, playURL, bytes) {
   if (!engine) return;
   const gen = ++generation;
   clearError();
-  setState("busy", `Reading ${label}…`);
   const stale = () => gen !== generation;
   const times = { label, bytes };
-  ui.result.hidden = true; // the previous result must not pass for this input's
+  clearResult(); // the previous result must not pass for this input's
+  if (engine.busy) {
+    // A new input replaces the job in progress instead of queueing behind it.
+    times.stopped = await cancelJob("Stopping the previous job…");
+    if (stale() || times.stopped === false) return;
+  }
+  setState("busy", `Reading ${label}…`);
+  showCancel(true);
   try {
-    let t = performance.now();
-    const dec = await engine.decode(audio, 16000);
+    let dec, via = "";
+    try {
+      dec = await engine.decode(audio, 16000);
+      times.decode = engine.lastStats.seconds; // in the worker: no queue wait
+    } catch (err) {
+      if (stale()) return;
+      if (err.code !== "format" || !(audio instanceof Blob)) throw err;
+      const t = performance.now();
+      const b = await browserDecode(audio, err);
+      if (stale()) return;
+      audio = b.audio;
+      via = `decoded by the browser, ${b.channels} ch`;
+      dec = await engine.decode(audio, 16000);
+      times.decode = (performance.now() - t) / 1000;
+    }
     if (stale()) return;
-    times.decode = (performance.now() - t) / 1000;
     times.duration = dec.samples.length / dec.sampleRate;
-    times.source = `${dec.format}, ${dec.sourceSampleRate} Hz, ${dec.channels} ch`;
+    times.source = via || `${dec.format}, ${dec.sourceSampleRate} Hz, ${dec.channels} ch`;
     ui.player.src = playURL;
     ui.result.hidden = false;
-    current = { words: [], duration: times.duration, wave: null, heat: null };
-    ui.transcript.replaceChildren();
-    ui.nbest.replaceChildren();
-    ui.json.textContent = "";
-    ui.timings.replaceChildren();
+    current = { words: [], duration: times.duration, wave: null, heat: null, label, json: null };
     current.wave = drawWaveform(dec.samples, dec.sampleRate);
     setState("busy", `Transcribing ${times.duration.toFixed(1)} s of audio…`);
+    startEstimate(times.duration);
 
-    t = performance.now();
+    let t = performance.now();
     const res = await engine.transcribe(audio, readOptions());
     if (stale()) return;
+    stopEstimate();
     times.transcribe = (performance.now() - t) / 1000;
     times.worker = engine.lastStats.seconds;
     times.memory = engine.lastStats.memory;
+    if (res.duration > 0 && res.processing_time > 0) demo.speed = res.processing_time / res.duration;
+    current.json = engine.lastJSON;
     demo.result = res;
     demo.runs++;
     if (demo.firstTranscriptMs === null) demo.firstTranscriptMs = performance.now();
@@ -297,11 +431,65 @@ async function analyse(audio, label, playURL, bytes) {
     demo.timings = times;
     renderTimings(times);
     redrawCursor();
+    showCancel(false);
     setState("done", `Done: ${label}. Play it to follow the words.`);
   } catch (err) {
-    if (!stale()) showError(err);
+    if (stale() || err.code === "cancelled") return;
+    stopEstimate();
+    showCancel(false);
+    showError(err);
   }
 }
+
+// ---------- export ----------
+
+const MIME = { txt: "text/plain", srt: "application/x-subrip", vtt: "text/vtt", json: "application/json" };
+
+// exportText is the current result in a format, as the CLI writes it for
+// one input (`transcribe --format KIND`).
+function exportText(kind) {
+  const r = demo.result;
+  if (!r || !current) return null;
+  switch (kind) {
+    case "txt": return txt(r);
+    case "srt": return srt(r);
+    case "vtt": return vtt(r);
+    case "json": return current.json + "\n";
+  }
+  return null;
+}
+
+for (const b of document.querySelectorAll("[data-export]")) {
+  b.addEventListener("click", () => {
+    const kind = b.dataset.export, text = exportText(kind);
+    if (text === null) return;
+    demo.exports[kind] = text;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: MIME[kind] + ";charset=utf-8" }));
+    a.download = `${(current.label || "transcript").replace(/\.[^.]*$/, "") || "transcript"}.${kind}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  });
+}
+
+$("copy").addEventListener("click", async () => {
+  if (!demo.result) return;
+  const text = demo.result.text;
+  demo.exports.copy = text;
+  try {
+    await navigator.clipboard.writeText(text);
+    $("copy").textContent = "Copied";
+  } catch {
+    // No clipboard permission: select the transcript so Ctrl-C copies it.
+    getSelection().selectAllChildren(ui.transcript);
+    $("copy").textContent = "Selected: press Ctrl-C";
+  }
+  setTimeout(() => { $("copy").textContent = "Copy text"; }, 2000);
+});
+
+ui.showTimes.addEventListener("change", () => ui.transcript.classList.toggle("times", ui.showTimes.checked));
 
 // ---------- rendering ----------
 
@@ -318,6 +506,10 @@ function renderResult(res) {
   } else if (words.length) {
     words.forEach((w, i) => {
       const s = document.createElement("span");
+      const tm = document.createElement("span");
+      tm.className = "t";
+      tm.textContent = `${w.start.toFixed(2)}–${w.end.toFixed(2)}`;
+      ui.transcript.append(tm);
       s.className = "w" + (w.confidence < 0.5 ? " low" : "");
       s.textContent = w.word;
       s.dataset.i = i;
@@ -352,10 +544,11 @@ function renderTimings(t) {
   const rows = [
     ["input", `${t.label} (${t.source})`],
     ["audio", `${t.duration.toFixed(2)} s`],
-    ["model load", demo.loadSeconds !== null ? `${demo.loadSeconds.toFixed(2)} s (module ${engine.info.wasmSeconds.toFixed(2)} s, model ${engine.info.modelSeconds.toFixed(2)} s)` : "–"],
+    ["model load", demo.loadSeconds !== null ? `${demo.loadSeconds.toFixed(2)} s (module ${engine.info.wasmSeconds.toFixed(2)} s, model ${engine.info.modelSeconds.toFixed(2)} s, warm-up ${(engine.info.warmSeconds || 0).toFixed(2)} s)` : "–"],
+    ...(t.stopped ? [["previous job", `stopped, recognizer restarted in ${t.stopped.toFixed(2)} s`]] : []),
     ["decode", `${t.decode.toFixed(3)} s`],
     ["transcription", `${t.transcribe.toFixed(3)} s`],
-    ["real-time factor", `${(t.transcribe / t.duration).toFixed(3)} (${(t.duration / t.transcribe).toFixed(1)}× faster than real time)`],
+    ["real-time factor", speedText(t.transcribe, t.duration)],
     ["spectrogram", `${t.features.toFixed(3)} s`],
     ["first transcript", `${(demo.firstTranscriptMs / 1000).toFixed(2)} s after the page started loading`],
     ["module memory", `${(t.memory / 2 ** 20).toFixed(0)} MiB`],

@@ -5,13 +5,21 @@
 //   worker -> page  {id, ok: true, value, seconds, memory}
 //                   {id, ok: false, error: {message, code}}
 //                   {type: "exit", code}   the Go runtime stopped (out of memory)
+//                   {type: "progress", phase, loaded?, total?}  during init:
+//                     phase "download" (bytes of the module so far, and its
+//                     size when known; compiling overlaps it), "model"
+//                     (starting the Go runtime, loading the model), "warm"
 //
-// ops: init {wasmURL, model?: ArrayBuffer}, transcribe {audio, options},
+// ops: init {wasmURL, runtimeURL, wasmBytes?, model?: ArrayBuffer, warm?},
+// transcribe {audio, options} (its value is the result's JSON text),
 // features {audio, options}, decode {audio, sampleRate}. audio is a Blob or
 // File, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}.
+//
+// Unless init is given warm: false, it ends with one transcription of a
+// short synthetic clip with the default options, so that the first real
+// one does not pay for the one-time work (the word LM's parse, V8 tiering
+// up the hot functions): tests/browser measures both.
 "use strict";
-
-importScripts("wasm_exec.js");
 
 let api = null; // globalThis.ecoute once the module registered
 let mem = null; // the module's WebAssembly.Memory
@@ -24,8 +32,48 @@ function fail(code, message) {
   return e;
 }
 
-async function init({ wasmURL, model }) {
+function progress(phase, loaded, total) {
+  self.postMessage({ type: "progress", phase, loaded, total });
+}
+
+// counted wraps resp so that its body reports download progress. total is
+// the module's size when the caller knows it (a compressed response's
+// Content-Length is not the size of what the body yields).
+function counted(resp, total) {
+  const enc = resp.headers.get("content-encoding");
+  const len = Number(resp.headers.get("content-length")) || 0;
+  if (!total && (!enc || enc === "identity")) total = len;
+  if (!resp.body) return resp;
+  let loaded = 0, last = 0;
+  progress("download", 0, total);
+  const t = new TransformStream({
+    transform(chunk, ctl) {
+      loaded += chunk.byteLength;
+      const now = performance.now();
+      if (now - last > 50) { last = now; progress("download", loaded, total); }
+      ctl.enqueue(chunk);
+    },
+    flush() { progress("download", loaded, total || loaded); },
+  });
+  return new Response(resp.body.pipeThrough(t), { status: resp.status, headers: resp.headers });
+}
+
+// warmClip is 1.5 s of a synthetic vowel-like sound with a pause, at 16 kHz:
+// enough for the recognizer to decode a few frames with the LM.
+function warmClip() {
+  const rate = 16000, x = new Float32Array(rate * 1.5);
+  let seed = 1;
+  for (let i = 0; i < x.length; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const t = i / rate, on = t < 0.6 || t > 0.9 ? 1 : 0.02;
+    x[i] = on * (0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.15 * Math.sin(2 * Math.PI * 660 * t) + 0.05 * (seed / 2 ** 32 - 0.5));
+  }
+  return x;
+}
+
+async function init({ wasmURL, runtimeURL, wasmBytes, model, warm }) {
   if (api) return { version: api.version };
+  importScripts(runtimeURL || "wasm_exec.js");
   const t0 = performance.now();
   let resp;
   try {
@@ -37,6 +85,7 @@ async function init({ wasmURL, model }) {
     throw fail("fetch", `cannot fetch ${wasmURL}: HTTP ${resp.status}` +
       (resp.status === 404 ? " (the module is not built: run scripts/build-wasm.sh, or go generate ./web)" : ""));
   }
+  resp = counted(resp, wasmBytes);
   const go = new Go();
   const ready = new Promise((resolve) => { self.onEcouteReady = resolve; });
   let result;
@@ -46,6 +95,7 @@ async function init({ wasmURL, model }) {
     result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
   }
   const t1 = performance.now();
+  progress("model");
   mem = result.instance.exports.mem;
   go.run(result.instance).then(() => {
     exited = true;
@@ -55,6 +105,12 @@ async function init({ wasmURL, model }) {
   api = await ready;
   const info = model ? await api.loadModel(new Uint8Array(model)) : await api.loadDefault();
   const t2 = performance.now();
+  let warmSeconds = 0;
+  if (warm !== false) {
+    progress("warm");
+    await api.transcribe(warmClip(), 16000, "{}", "");
+    warmSeconds = (performance.now() - t2) / 1000;
+  }
   return {
     version: api.version,
     defaults: { ...api.defaults },
@@ -62,6 +118,7 @@ async function init({ wasmURL, model }) {
     model: { ...info },
     wasmSeconds: (t1 - t0) / 1000,
     modelSeconds: (t2 - t1) / 1000,
+    warmSeconds,
   };
 }
 
@@ -88,7 +145,7 @@ const ops = {
   async transcribe({ audio, options }) {
     const [a, rate] = await audioArgs(audio);
     const name = (audio && typeof audio.name === "string") ? audio.name : "";
-    return JSON.parse(await api.transcribe(a, rate, JSON.stringify(options || {}), name));
+    return await api.transcribe(a, rate, JSON.stringify(options || {}), name);
   },
   async features({ audio, options }) {
     const [a, rate] = await audioArgs(audio);

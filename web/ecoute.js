@@ -9,8 +9,13 @@
 //
 // Errors reject with an Error whose .code says what went wrong ("format",
 // "empty", "too-long", "too-large", "options", "model", "fetch", "exit",
-// "internal"). If the Go runtime dies (a tab out of memory), the call that
-// killed it rejects with code "exit" and the next call starts a new worker.
+// "cancelled", "internal"). If the Go runtime dies (a tab out of memory),
+// the call that killed it rejects with code "exit" and the next call starts
+// a new worker. cancel() stops a call in progress the same way: it ends the
+// worker (the only way to stop WebAssembly mid-call) and starts another.
+//
+// Large files are fetched as NAME?v=HASH when the server's build.json
+// (web.Manifest) gives their hash, so browsers may cache them for good.
 
 const here = new URL(".", import.meta.url);
 
@@ -24,8 +29,10 @@ export class EcouteError extends Error {
 
 export class Ecoute {
   /**
-   * Starts the worker, fetches and compiles the module and loads a model.
-   * @param {{model?: ArrayBuffer|Uint8Array, wasmURL?: string|URL, workerURL?: string|URL}} [opts]
+   * Starts the worker, fetches and compiles the module, loads a model and
+   * (unless warm is false) warms the recognizer up with a short synthetic clip.
+   * onProgress({phase, loaded, total}) reports "download" (bytes), "model", "warm".
+   * @param {{model?: ArrayBuffer|Uint8Array, wasmURL?: string|URL, workerURL?: string|URL, warm?: boolean, onProgress?: Function}} [opts]
    */
   static async load(opts = {}) {
     const e = new Ecoute(opts);
@@ -43,11 +50,33 @@ export class Ecoute {
   /** Timing of the last call: {seconds (in the worker), memory (bytes of WebAssembly memory)}. */
   lastStats = null;
 
+  /** The JSON text of the last transcription: `transcribe --format json`'s record, byte for byte. */
+  lastJSON = null;
+
   constructor(opts = {}) {
     this.#opts = {
-      wasmURL: new URL(opts.wasmURL || "ecoute.wasm", here).href,
+      wasmURL: opts.wasmURL ? new URL(opts.wasmURL, here).href : null,
       workerURL: new URL(opts.workerURL || "ecoute-worker.js", here).href,
       model: opts.model ? copyBuffer(opts.model) : null,
+      warm: opts.warm !== false,
+      onProgress: typeof opts.onProgress === "function" ? opts.onProgress : null,
+    };
+  }
+
+  // urls returns the module's and the runtime's URLs, versioned by the
+  // server's manifest when it has one, and the module's size.
+  async #urls() {
+    const plain = (n) => new URL(n, here).href;
+    let files = {};
+    try {
+      const r = await fetch(new URL("build.json", here));
+      if (r.ok) files = (await r.json()).files || {};
+    } catch { /* a static host without the manifest: unversioned URLs */ }
+    const versioned = (n) => (files[n] && files[n].hash ? `${plain(n)}?v=${files[n].hash}` : plain(n));
+    return {
+      wasmURL: this.#opts.wasmURL || versioned("ecoute.wasm"),
+      runtimeURL: versioned("wasm_exec.js"),
+      wasmBytes: (!this.#opts.wasmURL && files["ecoute.wasm"] && files["ecoute.wasm"].bytes) || 0,
     };
   }
 
@@ -61,7 +90,11 @@ export class Ecoute {
       this.#die(w, new EcouteError(`the recognizer's worker failed: ${ev.message || "script error"}`, "exit"));
     };
     const model = this.#opts.model ? this.#opts.model.slice(0) : undefined;
-    this.#starting = this.#call("init", { wasmURL: this.#opts.wasmURL, model }, model ? [model] : [])
+    this.#starting = this.#urls()
+      .then((u) => {
+        if (this.#worker !== w) throw new EcouteError("cancelled", "cancelled");
+        return this.#call("init", { ...u, model, warm: this.#opts.warm }, model ? [model] : []);
+      })
       .then((info) => { this.info = info; return info; })
       .catch((err) => { this.#die(w, err); throw err; });
     return this.#starting;
@@ -77,6 +110,10 @@ export class Ecoute {
   }
 
   #receive(w, m) {
+    if (m.type === "progress") {
+      if (this.#opts.onProgress && this.#worker === w) this.#opts.onProgress({ phase: m.phase, loaded: m.loaded, total: m.total });
+      return;
+    }
     if (m.type === "exit") {
       this.#die(w, new EcouteError("the recognizer ran out of memory and was restarted; try a shorter recording", "exit"));
       return;
@@ -107,8 +144,10 @@ export class Ecoute {
    * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
    * @param {{beam?: number, lm?: boolean, alpha?: number, beta?: number, blankPenalty?: number, hotwords?: string|Array, nbest?: number, timestamps?: boolean}} [options]
    */
-  transcribe(audio, options = {}) {
-    return this.#run("transcribe", { audio: audioArg(audio), options });
+  async transcribe(audio, options = {}) {
+    const text = await this.#run("transcribe", { audio: audioArg(audio), options });
+    this.lastJSON = text;
+    return JSON.parse(text);
   }
 
   /** MFCCs or log-mel energies for display: {kind, frames, dims, frameShift, data: Float32Array}. */
@@ -124,6 +163,21 @@ export class Ecoute {
   /** Stops the worker; the next call starts a new one. */
   terminate() {
     if (this.#worker) this.#die(this.#worker, new EcouteError("terminated", "exit"));
+  }
+
+  /**
+   * Stops the call in progress (it rejects with code "cancelled") by ending
+   * the worker, and starts a new one, warmed up like the first; resolves
+   * when it is ready. The module comes from the browser's cache.
+   */
+  cancel() {
+    if (this.#worker) this.#die(this.#worker, new EcouteError("cancelled", "cancelled"));
+    return this.#start();
+  }
+
+  /** Whether a call is in progress (or waiting in the worker's queue). */
+  get busy() {
+    return this.#pending.size > 0;
   }
 }
 

@@ -12,7 +12,7 @@ import (
 
 func TestFilesHoldThePageAndHideGo(t *testing.T) {
 	fsys := Files()
-	for _, n := range []string{"index.html", "app.js", "ecoute.js", "ecoute-worker.js", "recorder-worklet.js", "style.css", "sw.js", "ecoute.d.ts"} {
+	for _, n := range []string{"index.html", "app.js", "format.js", "ecoute.js", "ecoute-worker.js", "recorder-worklet.js", "style.css", "sw.js", "ecoute.d.ts"} {
 		if _, err := fs.Stat(fsys, n); err != nil {
 			t.Errorf("Files() lacks %s: %v", n, err)
 		}

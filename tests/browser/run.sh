@@ -34,5 +34,5 @@ fi
 go build -o "$bin/transcribe" ./cmd/transcribe
 go build -o "$bin/native" ./tests/browser/native
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-node --test "$here/resampler.test.mjs"
+node --test "$here/resampler.test.mjs" "$here/format.test.mjs"
 TRANSCRIBE="$bin/transcribe" NATIVE="$bin/native" OUT="$root/out/browser" CHROMIUM="$chromium" node "$here/test.mjs"
