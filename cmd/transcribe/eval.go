@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/ecoute/ecoute/asr/corpus"
 	"github.com/ecoute/ecoute/text"
 	"github.com/ecoute/ecoute/text/wer"
 )
@@ -85,6 +88,10 @@ Transcript files hold one utterance per line, in any of
   id text            Kaldi "text" file
   text (id)          sclite trn
 The speaker is the part of the id before the first "_" or "-".
+A manifest (transcripts.tsv: a header row naming path, transcript and
+other columns; or path<TAB>transcript<TAB>speaker lines) is read by its
+columns: the path is the id, the transcript is scored, the speaker column
+names the speaker, and the other columns are ignored.
 A reference without a hypothesis is scored as all deletions and listed.
 
 Examples:
@@ -115,6 +122,7 @@ Exit status: 0 scored, 1 unreadable or malformed input, 2 usage error.
 		return exitUsage
 	}
 	inf, _ := wer.ParseFormat(ef.inFormat)
+	speakers := map[string]string{}
 	read := func(name string) ([]wer.Transcript, error) {
 		var r io.Reader = stdin
 		if name != "-" {
@@ -125,7 +133,14 @@ Exit status: 0 scored, 1 unreadable or malformed input, 2 usage error.
 			defer f.Close()
 			r = f
 		}
-		return wer.ReadTranscripts(r, name, inf)
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if (inf == wer.Auto || inf == wer.TSV) && isManifest(b) {
+			return readManifestTranscripts(b, name, speakers, stderr)
+		}
+		return wer.ReadTranscripts(bytes.NewReader(b), name, inf)
 	}
 	refs, err := read(*ref)
 	if err != nil {
@@ -137,10 +152,67 @@ Exit status: 0 scored, 1 unreadable or malformed input, 2 usage error.
 		fmt.Fprintln(stderr, "transcribe eval:", err)
 		return exitFailed
 	}
-	rep := wer.Score(refs, hyps, ef.options())
+	opts := ef.options()
+	if len(speakers) > 0 {
+		opts.Speaker = func(id string) string {
+			if s := speakers[id]; s != "" {
+				return s
+			}
+			return wer.SpeakerOf(id)
+		}
+	}
+	rep := wer.Score(refs, hyps, opts)
 	if err := ef.writeReport(stdout, rep); err != nil {
 		fmt.Fprintln(stderr, "transcribe eval:", err)
 		return exitFailed
 	}
 	return exitOK
+}
+
+// isManifest reports whether b, a transcript file, is a corpus manifest
+// rather than id<TAB>text: its first line is a header naming a path and a
+// transcript column, or has three or more tab-separated fields. Read as
+// id<TAB>text, such a file would score the header as an utterance and the
+// extra columns (speaker, age, ...) as words.
+func isManifest(b []byte) bool {
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimPrefix(strings.TrimRight(line, "\r"), "\uFEFF")
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) >= 3 {
+			return true
+		}
+		if len(f) == 2 {
+			a, b := strings.ToLower(strings.TrimSpace(f[0])), strings.ToLower(strings.TrimSpace(f[1]))
+			return a == "path" && (b == "transcript" || b == "text" || b == "sentence")
+		}
+		return false
+	}
+	return false
+}
+
+// readManifestTranscripts reads a manifest with the corpus reader: the id is
+// the path column as written, the text the transcript column, and speakers
+// gets the speaker column.
+func readManifestTranscripts(b []byte, name string, speakers map[string]string, stderr io.Writer) ([]wer.Transcript, error) {
+	us, layout, err := corpus.ReadTSV(bytes.NewReader(b), name, "")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "transcribe eval: %s: a %s: its path column is the id, its transcript column is scored, other columns are not\n", name, layout)
+	out := make([]wer.Transcript, 0, len(us))
+	seen := map[string]bool{}
+	for _, u := range us {
+		if seen[u.ID] {
+			return nil, fmt.Errorf("%s: %s is listed twice", name, u.ID)
+		}
+		seen[u.ID] = true
+		out = append(out, wer.Transcript{ID: u.ID, Text: strings.Join(strings.Fields(u.Transcript), " ")})
+		if u.Speaker != "" {
+			speakers[u.ID] = u.Speaker
+		}
+	}
+	return out, nil
 }

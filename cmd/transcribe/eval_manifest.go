@@ -8,15 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/corpus"
 	"github.com/ecoute/ecoute/text"
 	"github.com/ecoute/ecoute/text/wer"
 )
@@ -43,147 +41,49 @@ type labelled struct {
 	speaker string
 }
 
-// readLabelled reads an evaluation set: a TSV manifest file
-// (path<TAB>transcript[<TAB>speaker...], paths relative to its folder), a
-// folder holding transcripts.tsv, a Kaldi data folder (wav.scp + text,
-// utt2spk optional) or a LibriSpeech-style folder (*.trans.txt beside the
-// FLAC files). It returns the utterances and the kind of set.
-func readLabelled(data string) ([]labelled, string, error) {
-	st, err := os.Stat(data)
+// readLabelled reads an evaluation set with the library's corpus reader
+// (asr/corpus, the one the trainer uses): a TSV manifest with or without a
+// header row, a folder holding transcripts.tsv, a Common Voice split, a
+// Kaldi data folder (wav.scp, text, segments, utt2spk) or a LibriSpeech
+// folder. It returns the utterances, the kind of set, and the problems that
+// left some lines out (bad lines, repeated ids): those are reported while
+// the rest is scored. err is set when nothing can be scored.
+func readLabelled(data string) (utts []labelled, kind string, problems []error, err error) {
+	us, layout, err := corpus.Read(data)
 	if err != nil {
-		return nil, "", err
+		if len(us) == 0 {
+			return nil, "", nil, err
+		}
+		problems = unjoin(err)
 	}
-	if !st.IsDir() {
-		u, err := readTSVManifest(data)
-		return u, "TSV manifest", err
-	}
-	if exists(filepath.Join(data, "wav.scp")) && exists(filepath.Join(data, "text")) {
-		u, err := readKaldiDir(data)
-		return u, "Kaldi data folder", err
-	}
-	if exists(filepath.Join(data, "transcripts.tsv")) {
-		u, err := readTSVManifest(filepath.Join(data, "transcripts.tsv"))
-		return u, "TSV manifest", err
-	}
-	u, err := readLibriSpeech(data)
-	if err != nil {
-		return nil, "", err
-	}
-	if len(u) == 0 {
-		return nil, "", fmt.Errorf("%s: no wav.scp + text, transcripts.tsv or *.trans.txt files found", data)
-	}
-	return u, "LibriSpeech-style folder", nil
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-func readTSVManifest(path string) ([]labelled, error) {
-	us, err := asr.ReadManifest(path)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Dir(path)
-	out := make([]labelled, 0, len(us))
 	seen := map[string]bool{}
-	for _, u := range us {
-		id := u.Path
-		if r, err := filepath.Rel(dir, u.Path); err == nil && !strings.HasPrefix(r, "..") {
-			id = filepath.ToSlash(r)
+	for i := range us {
+		u := &us[i]
+		if seen[u.ID] {
+			problems = append(problems, fmt.Errorf("%s: %s is listed twice; scored once", data, u.ID))
+			continue
 		}
-		if seen[id] {
-			return nil, fmt.Errorf("%s: %s is listed twice", path, id)
+		seen[u.ID] = true
+		in := input{name: u.Path, id: u.ID, path: u.Path}
+		switch {
+		case u.Segment():
+			in = input{name: fmt.Sprintf("%s (segment of %s)", u.ID, u.Source()), id: u.ID, seg: u}
+		case u.Command != "":
+			in = input{name: u.ID + " (wav.scp)", id: u.ID, cmd: u.Command}
+		case layout == corpus.Kaldi && u.ID != u.Path:
+			in.name = u.Path + " (" + u.ID + ")"
 		}
-		seen[id] = true
-		out = append(out, labelled{in: input{name: u.Path, id: id, path: u.Path}, ref: u.Transcript, speaker: u.Speaker})
+		utts = append(utts, labelled{in: in, ref: u.Transcript, speaker: u.Speaker})
 	}
-	return out, nil
+	return utts, layout.String(), problems, nil
 }
 
-func readKaldiDir(dir string) ([]labelled, error) {
-	f, err := os.Open(filepath.Join(dir, "wav.scp"))
-	if err != nil {
-		return nil, err
+// unjoin lists the errors joined in err.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
 	}
-	defer f.Close()
-	ins, err := readSCP(f, filepath.Join(dir, "wav.scp"), dir)
-	if err != nil {
-		return nil, err
-	}
-	tf, err := os.Open(filepath.Join(dir, "text"))
-	if err != nil {
-		return nil, err
-	}
-	defer tf.Close()
-	refs, err := wer.ReadTranscripts(tf, filepath.Join(dir, "text"), wer.Kaldi)
-	if err != nil {
-		return nil, err
-	}
-	rm := map[string]string{}
-	for _, r := range refs {
-		rm[r.ID] = r.Text
-	}
-	spk := map[string]string{}
-	if b, err := os.ReadFile(filepath.Join(dir, "utt2spk")); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if fs := strings.Fields(line); len(fs) >= 2 {
-				spk[fs[0]] = fs[1]
-			}
-		}
-	}
-	var out []labelled
-	for _, in := range ins {
-		ref, ok := rm[in.id]
-		if !ok {
-			continue // Kaldi tools skip utterances without a transcript too
-		}
-		out = append(out, labelled{in: in, ref: ref, speaker: spk[in.id]})
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no wav.scp id has a line in text", dir)
-	}
-	return out, nil
-}
-
-// readLibriSpeech finds every *.trans.txt under dir ("ID TEXT" lines) and
-// pairs each ID with ID.flac (or .wav) in the same folder, in path order.
-func readLibriSpeech(dir string) ([]labelled, error) {
-	var trans []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".trans.txt") {
-			trans = append(trans, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(trans)
-	var out []labelled
-	for _, t := range trans {
-		f, err := os.Open(t)
-		if err != nil {
-			return nil, err
-		}
-		refs, err := wer.ReadTranscripts(f, t, wer.Kaldi)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range refs {
-			p := filepath.Join(filepath.Dir(t), r.ID+".flac")
-			if !exists(p) && exists(filepath.Join(filepath.Dir(t), r.ID+".wav")) {
-				p = filepath.Join(filepath.Dir(t), r.ID+".wav")
-			}
-			out = append(out, labelled{in: input{name: p, id: r.ID, path: p}, ref: r.Text, speaker: wer.SpeakerOf(r.ID)})
-		}
-	}
-	return out, nil
+	return []error{err}
 }
 
 func runEvalManifest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -191,7 +91,7 @@ func runEvalManifest(args []string, stdin io.Reader, stdout, stderr io.Writer) i
 	fs.SetOutput(stderr)
 	var d decodeFlags
 	d.register(fs)
-	data := fs.String("manifest", "", "the labelled set: a TSV manifest, or a Kaldi or LibriSpeech-style folder")
+	data := fs.String("manifest", "", "the labelled set: a TSV manifest, a Common Voice split, or a Kaldi or LibriSpeech folder")
 	normalize := fs.Bool("normalize", true, "normalize references and hypotheses (lower case, punctuation removed, numbers spelled out)")
 	caseSens := fs.Bool("case-sensitive", false, "compare words exactly (sclite -s)")
 	format := fs.String("format", "text", "report format: text or json")
@@ -209,26 +109,30 @@ utterances with the most errors, and the real-time factor of recognition.
 Both sides are normalized first (lower case, punctuation dropped, numbers
 spelled out) unless --normalize=false.
 
-DATA is one of
+DATA is one of (the corpora "transcribe train --train" reads, read the same way)
   a TSV manifest     path<TAB>transcript[<TAB>speaker...] per line, paths relative to
-                     the manifest's folder; a first line starting "path" is a header
+                     the manifest's folder; a first line naming the columns (path,
+                     transcript, speaker, ...) is a header, and other columns are ignored
   a folder with transcripts.tsv (such a manifest)
-  a Kaldi data folder   wav.scp ("ID PATH" or "ID COMMAND |") and text ("ID words"),
-                        utt2spk for speakers when present
-  a LibriSpeech-style folder   *.trans.txt ("ID WORDS" lines) beside ID.flac files
+  a Common Voice split   train.tsv, dev.tsv or test.tsv of a release (audio in clips/)
+  a Kaldi data folder   wav.scp ("ID PATH" or "ID COMMAND |") and text ("ID words");
+                        segments (time ranges of the recordings) and utt2spk when present
+  a LibriSpeech folder   SPEAKER/CHAPTER/*.trans.txt ("ID WORDS" lines) beside ID.flac
+Lines that cannot be read are reported and left out; the rest is scored.
 
 Examples:
   transcribe eval --manifest ../shared/data/speech/speechocean762-dev
   transcribe eval --manifest data/test --beam 1 -j 2        Kaldi folder, greedy decoding
   transcribe eval --manifest LibriSpeech/test-clean --limit 200 --format json
+  transcribe eval --manifest cv-corpus/en/test.tsv
   transcribe eval --manifest dev.tsv --model my.safetensors --hyp-out hyp.tsv --worst 20
 
 Flags:
 `)
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, `
-Exit status: 0 all scored, 1 some audio failed (scored as deletions) or
-unreadable data, 2 usage error.
+Exit status: 0 all scored, 1 some audio failed (scored as deletions), some
+lines were left out, or unreadable data, 2 usage error.
 `)
 	}
 	for _, a := range args {
@@ -260,10 +164,13 @@ unreadable data, 2 usage error.
 	if *format != "text" && *format != "json" {
 		return usageErr("--format must be text or json, not %q", *format)
 	}
-	utts, kind, err := readLabelled(*data)
+	utts, kind, problems, err := readLabelled(*data)
 	if err != nil {
 		fmt.Fprintln(stderr, "transcribe eval:", err)
 		return exitFailed
+	}
+	for _, e := range problems { // bad lines: reported, the rest is scored
+		fmt.Fprintln(stderr, "transcribe eval:", e)
 	}
 	if *limit > 0 && *limit < len(utts) {
 		utts = utts[:*limit]
@@ -412,6 +319,10 @@ unreadable data, 2 usage error.
 	}
 	if st.failed > 0 {
 		fmt.Fprintf(stderr, "transcribe eval: %d of %d utterances failed and were scored as all deletions\n", st.failed, len(utts))
+		return exitFailed
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "transcribe eval: %s: some lines were left out (see above); the others were scored\n", *data)
 		return exitFailed
 	}
 	return exitOK

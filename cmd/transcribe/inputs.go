@@ -11,6 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/ecoute/ecoute/asr/corpus"
+	"github.com/ecoute/ecoute/audio"
 )
 
 // An input is one audio source of a batch.
@@ -20,6 +23,7 @@ type input struct {
 	path  string // file to read ("" for stdin or a command)
 	cmd   string // wav.scp "COMMAND |": run by sh, audio on its stdout
 	stdin bool
+	seg   *corpus.Utterance // a time range of a recording (Kaldi segments): cut by the corpus reader
 }
 
 // collectInputs gathers the inputs from the positional arguments, a list
@@ -98,56 +102,33 @@ func readList(r io.Reader, name string) ([]input, error) {
 	return out, nil
 }
 
-// readSCP reads a Kaldi wav.scp: "ID PATH" or "ID COMMAND |" per line
-// (Kaldi's extended filenames); blank lines and "#" comments are skipped.
-// Relative paths are relative to the current directory, as in Kaldi;
-// failing that, to dir (the wav.scp's folder).
+// readSCP reads a Kaldi wav.scp with the corpus reader (asr/corpus): "ID
+// PATH" or "ID COMMAND |" per line. Relative paths are relative to the
+// current directory, as in Kaldi; failing that, to dir (the wav.scp's
+// folder).
 func readSCP(r io.Reader, name, dir string) ([]input, error) {
-	var out []input
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	line := 0
-	seen := map[string]int{}
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
-		id, rest := s, ""
-		k := strings.IndexAny(s, " \t")
-		ok := k > 0
-		if ok {
-			id, rest = s[:k], strings.TrimSpace(s[k+1:])
-		}
-		if !ok || rest == "" {
-			return nil, fmt.Errorf("%s:%d: want \"ID PATH\" or \"ID COMMAND |\"", name, line)
-		}
-		if prev, dup := seen[id]; dup {
-			return nil, fmt.Errorf("%s:%d: id %q repeats line %d", name, line, id, prev)
-		}
-		seen[id] = line
-		in := input{name: id + " (" + name + ")", id: id}
-		if cmd, isPipe := strings.CutSuffix(rest, "|"); isPipe {
-			in.cmd = strings.TrimSpace(cmd)
-		} else {
-			in.path = rest
-			if !filepath.IsAbs(rest) {
-				if _, err := os.Stat(rest); err != nil {
-					if _, err2 := os.Stat(filepath.Join(dir, rest)); err2 == nil {
-						in.path = filepath.Join(dir, rest)
+	us, err := corpus.ReadWavSCP(r, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]input, len(us))
+	for i, u := range us {
+		in := input{name: u.ID + " (" + name + ")", id: u.ID, cmd: u.Command}
+		if u.Command == "" {
+			in.path = u.Path
+			if !filepath.IsAbs(u.Path) {
+				if _, err := os.Stat(u.Path); err != nil {
+					if _, err2 := os.Stat(filepath.Join(dir, u.Path)); err2 == nil {
+						in.path = filepath.Join(dir, u.Path)
 					}
 				}
 			}
-			in.name = rest
-			if in.id != rest {
-				in.name = rest + " (" + id + ")"
+			in.name = u.Path
+			if u.ID != u.Path {
+				in.name = u.Path + " (" + u.ID + ")"
 			}
 		}
-		out = append(out, in)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		out[i] = in
 	}
 	return out, nil
 }
@@ -179,6 +160,13 @@ func (in *input) read(stdin io.Reader) ([]byte, error) {
 			return nil, errors.New("no standard input")
 		}
 		b, err = io.ReadAll(io.LimitReader(stdin, maxInputBytes+1))
+	case in.seg != nil: // passed on as 16-bit WAV, as Kaldi's extract-segments writes
+		var p *audio.PCM
+		if p, err = in.seg.Load(); err == nil {
+			var buf bytes.Buffer
+			err = audio.EncodeWAV(&buf, p.Samples, p.Rate)
+			b = buf.Bytes()
+		}
 	case in.cmd != "":
 		var stderr bytes.Buffer
 		c := exec.Command("sh", "-c", in.cmd)
