@@ -7,36 +7,44 @@ import (
 )
 
 // FrontEndComputer turns samples at the model rate into normalized network
-// input frames (before stacking): MFCC or log-mel, deltas, CMVN. It is safe
-// for concurrent use (feature extractors come from a pool).
+// input frames (before stacking): the features.Pipeline of the model's
+// FrontEnd (MFCC or log-mel, deltas, then CMVN). It is safe for concurrent
+// use (pipelines come from a pool).
 type FrontEndComputer struct {
 	cfg  FrontEnd
-	pool sync.Pool
-	warp sync.Map // VTLN factor (float64) -> *sync.Pool of extractors
-}
-
-type extractor interface {
-	Compute(samples []float32) [][]float32
+	pool *sync.Pool
+	warp sync.Map // VTLN factor (float64) -> *sync.Pool of pipelines
 }
 
 // NewFrontEnd returns the computer for f, or a *ModelError if the options are
 // rejected by audio/features.
 func NewFrontEnd(f FrontEnd) (*FrontEndComputer, error) {
-	fe := &FrontEndComputer{cfg: f}
-	if _, err := fe.newExtractor(); err != nil {
+	p, err := newPipelinePool(f.featureConfig(1))
+	if err != nil {
 		return nil, &ModelError{What: "front_end", Msg: err.Error()}
 	}
-	fe.pool.New = func() any {
-		e, _ := fe.newExtractor()
-		return e
-	}
-	return fe, nil
+	return &FrontEndComputer{cfg: f, pool: p}, nil
 }
 
-func (fe *FrontEndComputer) newExtractor() (extractor, error) { return fe.newWarpedExtractor(1) }
+// newPipelinePool returns a pool of pipelines for c, holding one, or the
+// error of features.NewPipeline.
+func newPipelinePool(c features.Config) (*sync.Pool, error) {
+	e, err := features.NewPipeline(c)
+	if err != nil {
+		return nil, err
+	}
+	p := &sync.Pool{New: func() any {
+		e, _ := features.NewPipeline(c)
+		return e
+	}}
+	p.Put(e)
+	return p, nil
+}
 
-func (fe *FrontEndComputer) newWarpedExtractor(warp float64) (extractor, error) {
-	f := fe.cfg
+// featureConfig is the features.Config of f with the mel filterbank warped
+// by VTLN factor warp (1: none). Options FrontEnd does not name keep
+// Kaldi's defaults.
+func (f FrontEnd) featureConfig(warp float64) features.Config {
 	frame := features.DefaultFrameOptions()
 	frame.SampFreq = float64(f.SampleRate)
 	frame.FrameLengthMs = f.FrameLengthMs
@@ -47,53 +55,44 @@ func (fe *FrontEndComputer) newWarpedExtractor(warp float64) (extractor, error) 
 	mel.LowFreq = f.LowFreq
 	mel.HighFreq = f.HighFreq
 	mel.VtlnWarp = warp
-	if f.Type == "mfcc" {
-		o := features.DefaultMFCCOptions()
-		o.Frame, o.Mel, o.NumCeps, o.UseEnergy = frame, mel, f.NumCeps, f.UseEnergy
-		return features.NewMFCC(o)
+	c := features.Config{
+		Type:       f.Type,
+		MFCC:       features.DefaultMFCCOptions(),
+		Fbank:      features.DefaultFbankOptions(),
+		DeltaOrder: f.DeltaOrder, DeltaWindow: f.DeltaWindow,
+		CMVN: f.CMVN == "utterance",
 	}
-	o := features.DefaultFbankOptions()
-	o.Frame, o.Mel, o.UseEnergy = frame, mel, f.UseEnergy
-	return features.NewFbank(o)
+	c.MFCC.Frame, c.MFCC.Mel, c.MFCC.NumCeps, c.MFCC.UseEnergy = frame, mel, f.NumCeps, f.UseEnergy
+	c.Fbank.Frame, c.Fbank.Mel, c.Fbank.UseEnergy = frame, mel, f.UseEnergy
+	return c
 }
 
 // Compute returns the features of samples (at the model rate): [T][Dim()].
 // Audio shorter than one frame gives no frames.
 func (fe *FrontEndComputer) Compute(samples []float32) [][]float32 {
-	return fe.computeWith(&fe.pool, samples)
+	return fe.computeWith(fe.pool, samples)
 }
 
-// computeWith runs an extractor from pool p, then adds deltas and normalizes.
+// computeWith runs a pipeline from pool p.
 func (fe *FrontEndComputer) computeWith(p *sync.Pool, samples []float32) [][]float32 {
-	e := p.Get().(extractor)
+	e := p.Get().(*features.Pipeline)
 	x := e.Compute(samples)
 	p.Put(e)
 	if len(x) == 0 {
 		return nil
 	}
-	if fe.cfg.DeltaOrder > 0 {
-		x = features.AddDeltas(x, fe.cfg.DeltaOrder, fe.cfg.DeltaWindow)
-	}
-	if fe.cfg.CMVN == "utterance" {
-		features.CMVN(x, true)
-	}
 	return x
 }
 
-// warped returns the extractor pool for VTLN factor warp.
+// warped returns the pipeline pool for VTLN factor warp.
 func (fe *FrontEndComputer) warped(warp float64) (*sync.Pool, error) {
 	if p, ok := fe.warp.Load(warp); ok {
 		return p.(*sync.Pool), nil
 	}
-	e, err := fe.newWarpedExtractor(warp)
+	p, err := newPipelinePool(fe.cfg.featureConfig(warp))
 	if err != nil {
 		return nil, err
 	}
-	p := &sync.Pool{New: func() any {
-		e, _ := fe.newWarpedExtractor(warp)
-		return e
-	}}
-	p.Put(e)
 	actual, _ := fe.warp.LoadOrStore(warp, p)
 	return actual.(*sync.Pool), nil
 }

@@ -26,6 +26,11 @@
 // checked against gonum in TestRealFFTMatchesGonum); other frame lengths
 // (RoundToPowerOfTwo off) use gonum. Nothing allocates per frame.
 //
-// An MFCC or Fbank holds scratch buffers: it is not safe for concurrent use;
+// NewPipeline is the one constructor of a whole front end (extractor,
+// deltas, CMVN, in that order; Config says why) with its Dim; the
+// recognizer, its trainer and the CLI's features command all build their
+// features with it. MFCC and Fbank are its extractors, usable alone.
+//
+// An MFCC, Fbank or Pipeline holds scratch buffers: it is not safe for concurrent use;
 // make one per goroutine (construction is cheap).
 package features

@@ -6,7 +6,7 @@ import "math"
 // It is not safe for concurrent use.
 type Fbank struct {
 	o    FbankOptions
-	fe   *frontEnd
+	fr   *framer
 	mel  *melBanks
 	melE []float64
 }
@@ -21,7 +21,7 @@ func NewFbank(o FbankOptions) (*Fbank, error) {
 		return nil, err
 	}
 	f := &Fbank{o: o, mel: mel, melE: make([]float64, o.Mel.NumBins)}
-	f.fe = newFrontEnd(o.Frame, o.RawEnergy, o.UsePower, o.EnergyFloor)
+	f.fr = newFramer(o.Frame, o.RawEnergy, o.UsePower, o.EnergyFloor)
 	return f, nil
 }
 
@@ -49,7 +49,7 @@ func (f *Fbank) Compute(samples []float32) [][]float32 {
 // capacity; it returns the rows used.
 func (f *Fbank) ComputeInto(dst [][]float32, samples []float32) [][]float32 {
 	dst = makeRows(dst, f.NumFrames(len(samples)), f.Dim())
-	f.fe.reset()
+	f.fr.reset()
 	for i, row := range dst {
 		f.frame(row, samples, i)
 	}
@@ -57,8 +57,8 @@ func (f *Fbank) ComputeInto(dst [][]float32, samples []float32) [][]float32 {
 }
 
 func (f *Fbank) frame(out []float32, samples []float32, i int) {
-	logE := f.fe.process(samples, i)
-	f.mel.apply(f.melE, f.fe.spec)
+	logE := f.fr.process(samples, i)
+	f.mel.apply(f.melE, f.fr.spec)
 	bins := out
 	if f.o.UseEnergy {
 		if f.o.HTKCompat {

@@ -10,9 +10,9 @@ import (
 // epsilon is Kaldi's floor inside logs: std::numeric_limits<float>::epsilon().
 const epsilon = 1.1920928955078125e-07
 
-// frontEnd turns frame i of a signal into its power (or magnitude) spectrum
+// framer turns frame i of a signal into its power (or magnitude) spectrum
 // and log energy, reusing its buffers.
-type frontEnd struct {
+type framer struct {
 	o              FrameOptions
 	shift, size    int
 	padded         int
@@ -28,8 +28,8 @@ type frontEnd struct {
 	logEnergyFloor float64 // -Inf when there is no floor
 }
 
-func newFrontEnd(o FrameOptions, rawEnergy, usePower bool, energyFloor float64) *frontEnd {
-	f := &frontEnd{
+func newFramer(o FrameOptions, rawEnergy, usePower bool, energyFloor float64) *framer {
+	f := &framer{
 		o: o, shift: o.WindowShift(), size: o.WindowSize(), padded: o.PaddedWindowSize(),
 		rawEnergy: rawEnergy, usePower: usePower, logEnergyFloor: math.Inf(-1),
 	}
@@ -52,7 +52,7 @@ func newFrontEnd(o FrameOptions, rawEnergy, usePower bool, energyFloor float64) 
 }
 
 // reset restarts the dither sequence, so equal inputs give equal features.
-func (f *frontEnd) reset() {
+func (f *framer) reset() {
 	if f.rng != nil {
 		f.rng = rand.New(rand.NewPCG(f.o.DitherSeed, 0x9e3779b97f4a7c15))
 	}
@@ -83,7 +83,7 @@ func windowFunction(kind string, n int, blackman float64) []float64 {
 
 // process extracts frame i of samples (scaled by 32768), computes f.spec and
 // returns the frame's log energy. It allocates nothing.
-func (f *frontEnd) process(samples []float32, i int) float64 {
+func (f *framer) process(samples []float32, i int) float64 {
 	buf := f.buf[:f.size]
 	n := len(samples)
 	var start int
@@ -175,7 +175,7 @@ func (f *frontEnd) process(samples []float32, i int) float64 {
 }
 
 // logEnergy is log(max(e, ε)), floored at the energy floor.
-func (f *frontEnd) logEnergy(e float64) float64 {
+func (f *framer) logEnergy(e float64) float64 {
 	l := math.Log(math.Max(e, epsilon))
 	return math.Max(l, f.logEnergyFloor)
 }

@@ -4,16 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ecoute/ecoute/audio"
+	"github.com/ecoute/ecoute/internal/numtest"
 )
 
 // The goldens are torchaudio.compliance.kaldi.mfcc / .fbank outputs made by
@@ -113,48 +111,11 @@ func readMatrix(t *testing.T, path string) [][]float64 {
 	return m
 }
 
-type mismatch struct {
-	frame, dim int
-	got, want  float64
-	err        float64
-}
-
-// compareFeatures checks every coefficient, reporting the worst few
-// mismatches and the maximum error; tol is absolute, or relative to |want|
-// when relative is set.
+// compareFeatures checks every coefficient against torchaudio's with
+// numtest; tol is absolute, or relative to |want| when relative is set.
 func compareFeatures(t *testing.T, name string, got [][]float32, want [][]float64, tol float64, relative bool) float64 {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d frames, torchaudio has %d", name, len(got), len(want))
-	}
-	var all []mismatch
-	maxErr := 0.0
-	for i := range want {
-		if len(got[i]) != len(want[i]) {
-			t.Fatalf("%s: frame %d has %d dims, torchaudio %d", name, i, len(got[i]), len(want[i]))
-		}
-		for j, w := range want[i] {
-			e := math.Abs(float64(got[i][j]) - w)
-			if relative {
-				e /= math.Max(math.Abs(w), 1e-30)
-			}
-			if e > maxErr {
-				maxErr = e
-			}
-			if e > tol {
-				all = append(all, mismatch{i, j, float64(got[i][j]), w, e})
-			}
-		}
-	}
-	if len(all) > 0 {
-		sort.Slice(all, func(a, b int) bool { return all[a].err > all[b].err })
-		var b strings.Builder
-		for _, m := range all[:min(len(all), 5)] {
-			fmt.Fprintf(&b, "\n  frame %d dim %d: got %.6f, torchaudio %.6f (error %.3g)", m.frame, m.dim, m.got, m.want, m.err)
-		}
-		t.Errorf("%s: %d values off by more than %g, max error %.3g; worst:%s", name, len(all), tol, maxErr, b.String())
-	}
-	return maxErr
+	return numtest.Compare2D(t, name, got, want, numtest.Options{Tol: tol, Relative: relative})
 }
 
 func TestGoldenTorchaudio(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 // It is not safe for concurrent use.
 type MFCC struct {
 	o      MFCCOptions
-	fe     *frontEnd
+	fr     *framer
 	mel    *melBanks
 	dct    []float64 // [NumCeps][NumBins], row-major
 	lifter []float64 // [NumCeps]
@@ -34,7 +34,7 @@ func NewMFCC(o MFCCOptions) (*MFCC, error) {
 		return nil, fmt.Errorf("features: negative EnergyFloor or CepstralLifter")
 	}
 	m := &MFCC{o: o, mel: mel, melE: make([]float64, nb)}
-	m.fe = newFrontEnd(o.Frame, o.RawEnergy, true, o.EnergyFloor)
+	m.fr = newFramer(o.Frame, o.RawEnergy, true, o.EnergyFloor)
 	// Kaldi's ComputeDctMatrix: the orthonormal DCT-II, first NumCeps rows.
 	m.dct = make([]float64, o.NumCeps*nb)
 	for k := 0; k < o.NumCeps; k++ {
@@ -76,7 +76,7 @@ func (m *MFCC) Compute(samples []float32) [][]float32 {
 // nothing. It returns the rows used.
 func (m *MFCC) ComputeInto(dst [][]float32, samples []float32) [][]float32 {
 	dst = makeRows(dst, m.NumFrames(len(samples)), m.Dim())
-	m.fe.reset()
+	m.fr.reset()
 	for i, row := range dst {
 		m.frame(row, samples, i)
 	}
@@ -85,8 +85,8 @@ func (m *MFCC) ComputeInto(dst [][]float32, samples []float32) [][]float32 {
 
 // frame computes frame i into out. It allocates nothing.
 func (m *MFCC) frame(out []float32, samples []float32, i int) {
-	logE := m.fe.process(samples, i)
-	m.mel.apply(m.melE, m.fe.spec)
+	logE := m.fr.process(samples, i)
+	m.mel.apply(m.melE, m.fr.spec)
 	for b, e := range m.melE {
 		m.melE[b] = math.Log(math.Max(e, epsilon))
 	}

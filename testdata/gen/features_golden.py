@@ -114,6 +114,16 @@ def main():
     manifest["deltas"] = {"name": "deltas_mfcc_default_16k", "of": "mfcc_default_16k",
                           "order": 2, "window": 2, "edge_frames_second_order": 4}
     print("deltas", feats.shape)
+    # The whole front end of features.NewPipeline as the recognizer's models
+    # use it: MFCCs, first-order deltas (exact against Kaldi on every frame),
+    # then per-utterance CMVN of every column (population variance, as
+    # Kaldi's apply-cmvn --norm-vars).
+    d = torch.cat((m, d1), dim=0).T.numpy()
+    feats = (d - d.mean(axis=0)) / np.sqrt(d.var(axis=0))
+    np.savetxt(os.path.join(outdir, "pipeline_mfcc_d1_cmvn_16k.txt"), feats, fmt="%.6f")
+    manifest["pipeline"] = {"name": "pipeline_mfcc_d1_cmvn_16k", "of": "mfcc_default_16k",
+                            "order": 1, "window": 2, "cmvn": "after deltas"}
+    print("pipeline", feats.shape)
     with open(os.path.join(outdir, "golden.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
