@@ -16,7 +16,7 @@ import (
 func TestBeamHotwordAndTimes(t *testing.T) {
 	m := randomModel(t, smallConfig(), 5)
 	v := newCharVocab(m.Config.Tokenizer)
-	a, b, sp, blank := v.index['a'], v.index['b'], v.space, v.blank
+	a, b, sp, blank := v.encode("a")[0], v.encode("b")[0], v.space, v.blank
 	V := m.Config.OutputSize
 	row := func(p map[int]float64) []float32 { return probRow(V, p) }
 	lp := [][]float32{
@@ -59,7 +59,7 @@ func TestBeamLexicon(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newCharVocab(m.Config.Tokenizer)
-	a, b, blank := v.index['a'], v.index['b'], v.blank
+	a, b, blank := v.encode("a")[0], v.encode("b")[0], v.blank
 	V := m.Config.OutputSize
 	row := func(p map[int]float64) []float32 { return probRow(V, p) }
 	lp := [][]float32{
@@ -105,7 +105,7 @@ func probRow(V int, p map[int]float64) []float32 {
 func TestBlankPenalty(t *testing.T) {
 	m := randomModel(t, smallConfig(), 5)
 	v := newCharVocab(m.Config.Tokenizer)
-	a, b, blank := v.index['a'], v.index['b'], v.blank
+	a, b, blank := v.encode("a")[0], v.encode("b")[0], v.blank
 	V := m.Config.OutputSize
 	row := func(p map[int]float64) []float32 { return probRow(V, p) }
 	lp := [][]float32{

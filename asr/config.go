@@ -3,6 +3,8 @@ package asr
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/ecoute/ecoute/text"
 )
 
 // Model file format name and the newest version this package reads.
@@ -38,7 +40,15 @@ type FrontEnd struct {
 }
 
 // Dim returns the number of values per feature frame before stacking.
-func (f FrontEnd) Dim() int { return f.featureConfig(1).Dim() }
+func (f FrontEnd) Dim() int {
+	d := f.NumMelBins
+	if f.Type == "mfcc" {
+		d = f.NumCeps
+	} else if f.UseEnergy {
+		d++
+	}
+	return d * (1 + f.DeltaOrder)
+}
 
 // FrameSeconds returns the duration of one network output frame.
 func (f FrontEnd) FrameSeconds() float64 {
@@ -49,12 +59,18 @@ func (f FrontEnd) FrameSeconds() float64 {
 	return f.FrameShiftMs * float64(k) / 1000
 }
 
-// TokenizerConfig is the output vocabulary. Type "char": each piece is one
-// character (" " is the word separator); Blank is the CTC blank's index.
+// TokenizerConfig is the output vocabulary, the labels of a text.Tokenizer
+// (see Tokenizer). Type "char": each label but the blank (0) is one
+// character, " " the word separator (text.CharTokenizer). Type "bpe" or
+// "sentencepiece": subword pieces of a text.BPE or text.SentencePiece model
+// whose file is Model (base64 in the JSON), with ▁ marking a word's start;
+// a SentencePiece model's blank is added after its pieces. Vocab lists the
+// labels' pieces and Blank is the CTC blank's index.
 type TokenizerConfig struct {
 	Type  string   `json:"type"`
 	Vocab []string `json:"vocab"`
 	Blank int      `json:"blank"`
+	Model []byte   `json:"model,omitempty"` // the subword model file (bpe, sentencepiece)
 }
 
 // Provenance records how a model was made.
@@ -89,13 +105,9 @@ type Config struct {
 
 // DefaultConfig returns the default architecture: 13 MFCCs with Δ and ΔΔ,
 // per-utterance CMVN, frames stacked x3, a 3-layer bidirectional LSTM with
-// 224 units per direction and character outputs (blank, space, apostrophe,
-// a-z).
+// 224 units per direction and character outputs (blank, then
+// text.DefaultAlphabet: space, apostrophe, a-z).
 func DefaultConfig() Config {
-	vocab := []string{"<blank>", " ", "'"}
-	for c := 'a'; c <= 'z'; c++ {
-		vocab = append(vocab, string(c))
-	}
 	c := Config{
 		Format:  FormatName,
 		Version: FormatVersion,
@@ -104,7 +116,7 @@ func DefaultConfig() Config {
 			FrameLengthMs: 25, FrameShiftMs: 10, LowFreq: 20, HighFreq: 0,
 			UseEnergy: true, DeltaOrder: 2, DeltaWindow: 2, CMVN: "utterance", Stack: 3,
 		},
-		Tokenizer:     TokenizerConfig{Type: "char", Vocab: vocab, Blank: 0},
+		Tokenizer:     CharTokenizerConfig(text.DefaultAlphabet),
 		HiddenSize:    224,
 		NumLayers:     3,
 		Bidirectional: true,
@@ -176,12 +188,13 @@ func (c *Config) Validate() error {
 	}
 	t := c.Tokenizer
 	switch {
-	case t.Type != "char":
-		return bad("tokenizer type %q is not supported (char)", t.Type)
 	case len(t.Vocab) < 2:
 		return bad("vocabulary has %d entries", len(t.Vocab))
 	case t.Blank < 0 || t.Blank >= len(t.Vocab):
 		return bad("blank index %d outside the vocabulary of %d", t.Blank, len(t.Vocab))
+	}
+	if _, err := t.Tokenizer(); err != nil {
+		return bad("tokenizer: %v", err)
 	}
 	switch {
 	case c.HiddenSize < 1 || c.HiddenSize > 4096:

@@ -26,6 +26,9 @@ import (
 // default (see DefaultTrainOptions), except for the booleans.
 type TrainOptions struct {
 	Model Config `json:"model"` // architecture and front end (Provenance is filled in)
+	// TokenizerModel, when set, is a SentencePiece .model file or a text.BPE
+	// model whose pieces replace Model.Tokenizer (see ReadTokenizerConfig).
+	TokenizerModel string `json:"tokenizer_model,omitempty"`
 
 	Train  []string `json:"train"`   // training manifests (path<TAB>transcript[<TAB>voice])
 	Dev    []string `json:"dev"`     // development manifests, scored after each epoch
@@ -168,6 +171,15 @@ func newTrainer(o TrainOptions, resume bool) (*trainer, error) {
 		t.log = io.Discard
 	}
 	t.cfg = o.Model
+	if o.TokenizerModel != "" {
+		b, err := os.ReadFile(o.TokenizerModel)
+		if err != nil {
+			return nil, fmt.Errorf("asr: tokenizer_model: %w", err)
+		}
+		if t.cfg.Tokenizer, err = ReadTokenizerConfig(b); err != nil {
+			return nil, fmt.Errorf("asr: tokenizer_model %s: %w", o.TokenizerModel, err)
+		}
+	}
 	t.cfg.Fill()
 	if err := t.cfg.Validate(); err != nil {
 		return nil, err

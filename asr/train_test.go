@@ -381,3 +381,61 @@ func TestComputeWarped(t *testing.T) {
 		t.Errorf("a cached warp gives other features: %g then %g", d1, d2)
 	}
 }
+
+// TestTrainSentencePiece trains the toy corpus on the labels of a tiny
+// SentencePiece model (testdata/asr/toy_spm.model, made by
+// testdata/gen/asr_spm_toy.py with python3-sentencepiece) and decodes the
+// saved model with the Recognizer: the model file carries the tokenizer,
+// the blank comes after SentencePiece's pieces, and the transcripts come
+// back through text.SentencePiece's decoding.
+func TestTrainSentencePiece(t *testing.T) {
+	dir := t.TempDir()
+	o := toyOptions(dir, toyCorpus(t, dir, toyTexts))
+	o.TokenizerModel = filepath.Join("..", "testdata", "asr", "toy_spm.model")
+	o.Epochs = 40
+	var log strings.Builder
+	o.Log = &log
+	if _, _, err := Train(o, false); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadFile(o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := m.Config.Tokenizer
+	if tc.Type != TokenizerSentencePiece || tc.Blank != 12 || len(tc.Vocab) != 13 || tc.Vocab[6] != "\u2581ab" {
+		t.Fatalf("tokenizer %s, blank %d, vocabulary %q", tc.Type, tc.Blank, tc.Vocab)
+	}
+	tok, err := tc.Tokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := tok.Encode("abc ac b"); fmt.Sprint(ids) != "[6 10 3 10 5]" {
+		t.Errorf("abc ac b = %v, want SentencePiece's ▁ab c ▁a c ▁b = [6 10 3 10 5]", ids)
+	}
+	r := NewRecognizer(m, Options{})
+	right := 0
+	for n, want := range toyTexts {
+		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := audio.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Transcribe(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(strings.Fields(res.Text), " "); got == want {
+			right++
+		} else {
+			t.Logf("utterance %d: got %q, want %q", n, res.Text, want)
+		}
+	}
+	if right < len(toyTexts)-1 {
+		t.Errorf("recognizer got %d of %d utterances right\n%s", right, len(toyTexts), log.String())
+	}
+}

@@ -52,6 +52,7 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		hidden      = fs.Int("hidden", 0, "LSTM units per direction (default 224)")
 		layers      = fs.Int("layers", 0, "LSTM layers (default 3)")
 		stack       = fs.Int("stack", 0, "frames stacked and subsampled (default 3)")
+		tokModel    = fs.String("tokenizer", "", "subword labels from a SentencePiece .model `FILE` or an ecoute BPE model (text.BPE); the model file keeps it (default: characters)")
 		feats       = fs.String("features", "", `front end: "mfcc" (13 + deltas) or "fbank" (40 log-mel)`)
 		augment     = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
 		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
@@ -146,6 +147,9 @@ Flags:
 	}
 	if set["init"] {
 		o.Init = *initModel
+	}
+	if set["tokenizer"] {
+		o.TokenizerModel = *tokModel
 	}
 	f64 := map[string]*float64{"epochs": &o.Epochs, "max-seconds": &o.MaxSeconds, "lr": &o.LR, "min-lr": &o.MinLR,
 		"clip": &o.Clip, "checkpoint-minutes": &o.CheckpointMinutes, "stop-after": &o.StopAfter}
