@@ -1,7 +1,8 @@
 // Types for ecoute.js: speech recognition in the browser (Go compiled to
 // WebAssembly, run in a Web Worker).
 
-/** Audio input: an encoded WAV or FLAC file, or mono samples in [-1, 1]. */
+/** Audio input: an encoded WAV, FLAC or MP3 file, or mono samples in [-1, 1]
+ * (decode other formats with the browser's AudioContext.decodeAudioData first). */
 export type AudioInput =
   | Blob
   | ArrayBuffer
@@ -83,7 +84,7 @@ export interface Decoded {
   sourceSampleRate: number;
   channels: number;
   duration: number;
-  format: "wav" | "flac" | "samples";
+  format: "wav" | "flac" | "mp3" | "samples";
 }
 
 export interface EngineInfo {
@@ -96,17 +97,35 @@ export interface EngineInfo {
   wasmSeconds: number;
   /** Seconds to start the Go runtime and load the model. */
   modelSeconds: number;
+  /** Seconds of the warm-up transcription (0 with warm: false). */
+  warmSeconds: number;
 }
 
-/** Error codes: "format", "empty", "too-long", "too-large", "options", "model", "no-model", "fetch", "exit", "internal". */
+/** Progress of Ecoute.load: "download" with bytes of the module so far (and its size when known), then "model", then "warm". */
+export interface LoadProgress {
+  phase: "download" | "model" | "warm";
+  loaded?: number;
+  total?: number;
+}
+
+export interface LoadOptions {
+  model?: ArrayBuffer | Uint8Array;
+  wasmURL?: string | URL;
+  workerURL?: string | URL;
+  /** Transcribe a short synthetic clip before resolving, so that the first real call is as fast as later ones (default true). */
+  warm?: boolean;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+/** Error codes: "format", "empty", "too-long", "too-large", "options", "model", "no-model", "fetch", "exit", "cancelled", "internal". */
 export class EcouteError extends Error {
   code: string;
 }
 
 export class Ecoute {
   /** Starts the worker, fetches ecoute.wasm and loads the default model (or `model`, a model file's bytes). */
-  static load(opts?: { model?: ArrayBuffer | Uint8Array; wasmURL?: string | URL; workerURL?: string | URL }): Promise<Ecoute>;
-  constructor(opts?: { model?: ArrayBuffer | Uint8Array; wasmURL?: string | URL; workerURL?: string | URL });
+  static load(opts?: LoadOptions): Promise<Ecoute>;
+  constructor(opts?: LoadOptions);
   info: EngineInfo | null;
   /** Of the last call: seconds spent in the worker, bytes of WebAssembly memory. */
   lastStats: { seconds: number; memory: number } | null;
@@ -114,6 +133,12 @@ export class Ecoute {
   features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
   /** Mono samples resampled to sampleRate (default 16000). */
   decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
+  /** The JSON text of the last transcription, byte for byte what `transcribe --format json` prints for it. */
+  lastJSON: string | null;
+  /** Whether a call is in progress. */
+  readonly busy: boolean;
   /** Stops the worker; the next call starts a new one. */
   terminate(): void;
+  /** Stops the call in progress (it rejects with code "cancelled") and starts a fresh worker; resolves when it is ready. */
+  cancel(): Promise<EngineInfo>;
 }

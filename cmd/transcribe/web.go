@@ -29,9 +29,14 @@ func runWeb(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `Usage: transcribe web [--addr HOST:PORT] [--dir DIR]
 
 Serves ecoute's browser demo: a page that records from the microphone or
-takes a WAV/FLAC file and transcribes it inside the browser with the
+takes an audio file (WAV, FLAC, MP3, or anything the browser can decode:
+OGG, Opus, M4A, WebM) and transcribes it inside the browser with the
 WebAssembly build of the recognizer. The server only hands out static
 files; no audio reaches it. Once loaded, the page also works offline.
+
+Files go out brotli- or gzip-compressed when the client accepts it (brotli
+from the siblings scripts/build-wasm.sh writes), with strong ETags; the
+module, fetched under its content hash, is cached by browsers for good.
 
 Examples:
   transcribe web                          # then open http://127.0.0.1:8080/
