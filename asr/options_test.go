@@ -28,7 +28,7 @@ func TestOptionsSet(t *testing.T) {
 		{"timestamps", "false", func(o *Options) { o.Timestamps = false }},
 		{"min-confidence", "0.3", func(o *Options) { o.MinConfidence = 0.3 }},
 		{"minConfidence", "1", func(o *Options) { o.MinConfidence = 1 }},
-		{"hotword", "Ecoute", func(o *Options) { o.Hotwords = []Hotword{{"ecoute", DefaultHotwordBoost}}}},
+		{"hotword", "Ecoute", func(o *Options) { o.Hotwords = []Hotword{{"ecoute", DefaultHotwordBoost}} }},
 		{"hotwords", "a:1, b:-2,,", func(o *Options) { o.Hotwords = []Hotword{{"a", 1}, {"b", -2}} }},
 		{"hotword", "c:drive:3", func(o *Options) { o.Hotwords = []Hotword{{"c:drive", 3}} }},
 		{"hotword", "", func(o *Options) {}},

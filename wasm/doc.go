@@ -28,8 +28,16 @@
 //	features(audio, sampleRate, optionsJSON)   -> {frames, dims, frameShift, data: Float32Array}
 //	decode(audio, sampleRate)             -> {samples: Float32Array, sampleRate, duration, channels}
 //
-// where audio is a Uint8Array holding a WAV or FLAC file (sampleRate 0) or a
-// Float32Array of mono samples in [-1, 1] at sampleRate.
+// where audio is a Uint8Array holding a WAV, FLAC or MP3 file (sampleRate
+// 0) or a Float32Array of mono samples in [-1, 1] at sampleRate.
+//
+// The options object's keys are the JSON names of asr.OptionTable's rows:
+// beam, lm, lexicon, alpha, beta, blankPenalty, hotwords, nbest, timestamps
+// and minConfidence. asr.Options.Set parses and range-checks them, as it
+// does the CLI's flags and the HTTP server's query, so the three accept and
+// refuse the same requests; an unknown key or a bad value rejects with code
+// "options". globalThis.ecoute.defaults holds asr.DefaultOptions under
+// those keys.
 //
 // Go's WebAssembly port is single-threaded; the worker keeps that thread
 // away from the page. The limits ([Limits]) keep a long file from exhausting

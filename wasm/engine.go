@@ -1,7 +1,6 @@
 package wasm
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,11 +53,9 @@ func catch(err *error) {
 }
 
 // Limits bound the work one call may take on, so that a long file is
-// refused with a message instead of exhausting the tab's memory.
-type Limits struct {
-	MaxSeconds float64 // longest audio accepted, in seconds
-	MaxBytes   int64   // largest encoded file accepted, in bytes
-}
+// refused with a message instead of exhausting the tab's memory. They are
+// asr's: the engine checks them with asr.Limits' methods.
+type Limits = asr.Limits
 
 // DefaultLimits accept 10 minutes of audio in files up to 200 MB: 10 minutes
 // of 48 kHz stereo 16-bit WAV is 110 MB. A browser tab's WebAssembly memory
@@ -105,151 +102,143 @@ func describeModel(m *asr.Model, source string, bytes int, since time.Time) Mode
 	}
 }
 
-// Options mirror the flags of `transcribe`: nil fields keep asr.DefaultOptions.
-type Options struct {
-	Beam         *int     `json:"beam,omitempty"`         // beam width; 1 is greedy decoding (--beam)
-	LM           *bool    `json:"lm,omitempty"`           // language-model fusion on or off (--lm)
-	Lexicon      *bool    `json:"lexicon,omitempty"`      // only words the LM knows (--lexicon)
-	Alpha        *float64 `json:"alpha,omitempty"`        // LM weight (--alpha)
-	Beta         *float64 `json:"beta,omitempty"`         // word insertion bonus (--beta)
-	BlankPenalty *float64 `json:"blankPenalty,omitempty"` // taken from the blank's log-probability (--blank-penalty)
-	Hotwords     Hotwords `json:"hotwords,omitempty"`     // words to favour (--hotwords)
-	NBest        *int     `json:"nbest,omitempty"`        // hypotheses to return (--nbest)
-	Timestamps   *bool    `json:"timestamps,omitempty"`   // word start/end times (--timestamps)
-}
+// Options are the options of a transcription as the page sends them: a
+// JSON object whose keys are the JSON names of asr.OptionTable's rows
+// ("beam", "lm", "lexicon", "alpha", "beta", "blankPenalty", "hotwords",
+// "nbest", "timestamps", "minConfidence"). Values are numbers, booleans,
+// or for "hotwords" a string in the CLI's syntax ("word,other:3.5") or an
+// array of such strings and {"word": "...", "boost": 3.5} objects. They are
+// parsed and range-checked by asr.Options.Set, as the CLI's flags and the
+// server's query are; absent keys keep asr.DefaultOptions.
+type Options map[string]json.RawMessage
 
-// DefaultOptions returns asr.DefaultOptions in the form of Options, with
-// every field set: what a page shows before the user changes anything.
+// DefaultOptions returns asr.DefaultOptions as Options, with every key but
+// "hotwords" set: what a page shows before the user changes anything.
 func DefaultOptions() Options {
-	a := asr.DefaultOptions()
-	return Options{Beam: &a.Beam, LM: &a.UseLM, Lexicon: &a.Lexicon, Alpha: &a.Alpha, Beta: &a.Beta, BlankPenalty: &a.BlankPenalty, NBest: &a.NBest, Timestamps: &a.Timestamps}
-}
-
-// DefaultHotwordBoost is the boost of a hotword given without one, as for
-// the CLI's --hotword.
-const DefaultHotwordBoost = 5.0
-
-// Hotwords is a list of boosted words. In JSON it is either a string in the
-// CLI's syntax ("word,other:3.5") or an array whose items are such strings
-// or {"word": "...", "boost": 3.5} objects.
-type Hotwords []asr.Hotword
-
-// UnmarshalJSON implements the forms described at [Hotwords].
-func (h *Hotwords) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		ws, err := ParseHotwords(s)
-		*h = ws
-		return err
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(b, &items); err != nil {
-		return fmt.Errorf("hotwords: want a string or an array, got %s", b)
-	}
-	*h = (*h)[:0]
-	for _, it := range items {
-		if err := json.Unmarshal(it, &s); err == nil {
-			ws, err := ParseHotwords(s)
-			if err != nil {
-				return err
-			}
-			*h = append(*h, ws...)
+	d := asr.DefaultOptions()
+	o := Options{}
+	for i := range asr.OptionTable {
+		r := &asr.OptionTable[i]
+		if r.Kind == asr.HotwordsOption {
 			continue
 		}
-		var w struct {
-			Word  string   `json:"word"`
-			Boost *float64 `json:"boost"`
-		}
-		if err := json.Unmarshal(it, &w); err != nil || strings.TrimSpace(w.Word) == "" {
-			return fmt.Errorf("hotwords: item %s is not a word or {word, boost}", it)
-		}
-		boost := DefaultHotwordBoost
-		if w.Boost != nil {
-			boost = *w.Boost
-		}
-		*h = append(*h, asr.Hotword{Word: strings.ToLower(strings.TrimSpace(w.Word)), Boost: boost})
+		o[r.JSON] = json.RawMessage(r.Get(&d))
 	}
-	return nil
-}
-
-// ParseHotwords parses comma-separated words, each optionally followed by
-// ":boost" (the syntax of the CLI's --hotword, several at once). Words are
-// lower-cased, as the CLI does.
-func ParseHotwords(s string) ([]asr.Hotword, error) {
-	var out []asr.Hotword
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		w := asr.Hotword{Word: strings.ToLower(f), Boost: DefaultHotwordBoost}
-		if i := strings.LastIndexByte(f, ':'); i >= 0 {
-			b, err := strconv.ParseFloat(strings.TrimSpace(f[i+1:]), 64)
-			if err != nil || math.IsNaN(b) || math.IsInf(b, 0) {
-				return nil, fmt.Errorf("hotwords: %q: boost %q is not a number", f, f[i+1:])
-			}
-			w.Word, w.Boost = strings.ToLower(strings.TrimSpace(f[:i])), b
-			if w.Word == "" {
-				return nil, fmt.Errorf("hotwords: %q has no word", f)
-			}
-		}
-		out = append(out, w)
-	}
-	return out, nil
+	return o
 }
 
 // ParseOptions decodes options from JSON ("" and "null" mean defaults).
-// Unknown fields are an error, so a typo does not go unnoticed.
+// Unknown keys are an error, so a typo does not go unnoticed; values are
+// checked when the options are used.
 func ParseOptions(s string) (Options, error) {
 	var o Options
 	if s = strings.TrimSpace(s); s == "" || s == "null" {
 		return o, nil
 	}
-	d := json.NewDecoder(strings.NewReader(s))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&o); err != nil {
-		return o, errorf(CodeOptions, "options: %v", err)
+	if err := json.Unmarshal([]byte(s), &o); err != nil {
+		return nil, errorf(CodeOptions, "options: want a JSON object: %v", err)
+	}
+	for k := range o {
+		if r, ok := asr.LookupOption(k); !ok || r.JSON != k {
+			return nil, errorf(CodeOptions, "options: unknown key %q; known: %s", k, strings.Join(jsonKeys(), ", "))
+		}
 	}
 	return o, nil
 }
 
-// asrOptions applies o to asr.DefaultOptions and checks ranges.
+func jsonKeys() []string {
+	k := make([]string, len(asr.OptionTable))
+	for i, r := range asr.OptionTable {
+		k[i] = r.JSON
+	}
+	return k
+}
+
+// asrOptions applies o to asr.DefaultOptions through asr.Options.Set, in
+// the table's order.
 func (o Options) asrOptions() (asr.Options, error) {
 	r := asr.DefaultOptions()
-	if o.Beam != nil {
-		if *o.Beam < 1 || *o.Beam > 1024 {
-			return r, errorf(CodeOptions, "options: beam %d out of range [1, 1024]", *o.Beam)
+	for i := range asr.OptionTable {
+		row := &asr.OptionTable[i]
+		raw, ok := o[row.JSON]
+		if !ok {
+			continue
 		}
-		r.Beam = *o.Beam
-	}
-	if o.LM != nil {
-		r.UseLM = *o.LM
-	}
-	if o.Lexicon != nil {
-		r.Lexicon = *o.Lexicon
-	}
-	if o.Alpha != nil {
-		r.Alpha = *o.Alpha
-	}
-	if o.Beta != nil {
-		r.Beta = *o.Beta
-	}
-	if o.BlankPenalty != nil {
-		r.BlankPenalty = *o.BlankPenalty
-	}
-	if o.Hotwords != nil {
-		r.Hotwords = append([]asr.Hotword(nil), o.Hotwords...)
-	}
-	if o.NBest != nil {
-		if *o.NBest < 0 || *o.NBest > 100 {
-			return r, errorf(CodeOptions, "options: nbest %d out of range [0, 100]", *o.NBest)
+		vals, err := jsonValues(row, raw)
+		if err == nil {
+			for _, v := range vals {
+				if err = r.Set(row.Name, v); err != nil {
+					break
+				}
+			}
 		}
-		r.NBest = *o.NBest
-	}
-	if o.Timestamps != nil {
-		r.Timestamps = *o.Timestamps
+		if err != nil {
+			return r, errorf(CodeOptions, "options: %s: %v", row.JSON, err)
+		}
 	}
 	return r, nil
+}
+
+// jsonValues turns one JSON value into the strings Set parses: a number or
+// a boolean for the other kinds, and for hotwords a string, or an array of
+// strings and {word, boost} objects.
+func jsonValues(row *asr.Option, raw json.RawMessage) ([]string, error) {
+	if row.Kind != asr.HotwordsOption {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, err
+		}
+		switch v.(type) {
+		case float64:
+			if row.Kind == asr.BoolOption {
+				return nil, fmt.Errorf("want true or false, not %s", raw)
+			}
+		case bool:
+			if row.Kind != asr.BoolOption {
+				return nil, fmt.Errorf("want a number, not %s", raw)
+			}
+		default:
+			return nil, fmt.Errorf("want a %s, not %s", map[bool]string{true: "boolean", false: "number"}[row.Kind == asr.BoolOption], raw)
+		}
+		return []string{strings.TrimSpace(string(raw))}, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return []string{s}, nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, fmt.Errorf("want a string or an array, not %s", raw)
+	}
+	var out []string
+	for _, it := range items {
+		if err := json.Unmarshal(it, &s); err == nil {
+			out = append(out, s)
+			continue
+		}
+		var w struct {
+			Word  *string  `json:"word"`
+			Boost *float64 `json:"boost"`
+		}
+		if err := json.Unmarshal(it, &w); err != nil || w.Word == nil {
+			return nil, fmt.Errorf("item %s is not a word or {word, boost}", it)
+		}
+		boost := float64(asr.DefaultHotwordBoost)
+		if w.Boost != nil {
+			boost = *w.Boost
+		}
+		h, err := asr.NewHotword(*w.Word, boost)
+		if err != nil {
+			return nil, err
+		}
+		// A word of the object form may hold a comma; Set splits at commas,
+		// so the checked word goes through as one item.
+		if strings.Contains(h.Word, ",") {
+			return nil, fmt.Errorf("hotword %q: one word, without commas", h.Word)
+		}
+		out = append(out, h.Word+":"+strconv.FormatFloat(h.Boost, 'g', -1, 64))
+	}
+	return out, nil
 }
 
 // Engine holds a model and runs calls on it. Its methods are safe for
@@ -308,39 +297,43 @@ func (e *Engine) Model() (ModelInfo, bool) {
 // caller can refuse a file before copying all of it.
 func (e *Engine) Probe(head []byte, size int64) (info AudioInfo, err error) {
 	defer catch(&err)
-	if size > e.Limits.MaxBytes {
-		return info, errorf(CodeTooLarge, "the file is %s; this page handles files up to %s (use the transcribe command-line tool for longer recordings)", byteSize(size), byteSize(e.Limits.MaxBytes))
-	}
-	if size == 0 {
-		return info, errorf(CodeEmpty, "the file is empty")
-	}
-	c, err := audio.DecodeConfig(bytes.NewReader(head))
-	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) && int64(len(head)) < size {
-			// The header did not fit in head; only the size check applies.
-			return AudioInfo{Format: "unknown"}, nil
-		}
-		return info, formatError(err)
+	c, err := e.Limits.Probe(head, size)
+	if c.Format == "" && err == nil {
+		return AudioInfo{Format: "unknown"}, nil // the header did not fit in head
 	}
 	info = AudioInfo{Format: c.Format, SampleRate: c.Rate, Channels: c.Channels, BitDepth: c.BitDepth, Duration: c.Duration.Seconds()}
-	if err := e.checkDuration(info.Duration); err != nil {
-		return info, err
-	}
-	return info, nil
+	return info, e.pageError(err)
 }
 
-func (e *Engine) checkDuration(sec float64) error {
-	if sec > e.Limits.MaxSeconds {
-		return errorf(CodeTooLong, "the audio is %s long; this page transcribes up to %s (use the transcribe command-line tool for longer recordings)", clock(sec), clock(e.Limits.MaxSeconds))
+// pageError maps asr's request errors to the engine's codes, with messages
+// for the page's user.
+func (e *Engine) pageError(err error) error {
+	var le *asr.LimitError
+	var ae *asr.AudioError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &le) && le.Kind == asr.ErrTooLarge:
+		return errorf(CodeTooLarge, "the file is %s; this page handles files up to %s (use the transcribe command-line tool for longer recordings)", byteSize(int64(le.Value)), byteSize(int64(le.Limit)))
+	case errors.As(err, &le):
+		return errorf(CodeTooLong, "the audio is %s long; this page transcribes up to %s (use the transcribe command-line tool for longer recordings)", clock(le.Value), clock(le.Limit))
+	case errors.Is(err, asr.ErrEmpty):
+		return errorf(CodeEmpty, "the file holds no audio samples")
+	case errors.As(err, &ae):
+		return formatError(ae.Err)
+	case errors.Is(err, asr.ErrOption):
+		return errorf(CodeOptions, "options: %v", err)
+	case errors.Is(err, asr.ErrLM):
+		return errorf(CodeModel, "%v", err)
 	}
-	return nil
+	return err
 }
 
 func formatError(err error) error {
 	var fe *audio.FormatError
 	switch {
 	case errors.As(err, &fe):
-		return errorf(CodeFormat, "not a supported audio file (WAV or FLAC): %v", err)
+		return errorf(CodeFormat, "not a supported audio file (WAV, FLAC or MP3): %v", err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(CodeFormat, "the audio file is truncated: %v", err)
 	}
@@ -371,13 +364,14 @@ func (e *Engine) decode(a Audio) (*audio.PCM, AudioInfo, error) {
 			return nil, info, errorf(CodeOptions, "sample rate %d Hz out of range [1000, 384000]", a.Rate)
 		}
 		info = AudioInfo{Format: "samples", SampleRate: a.Rate, Channels: 1, Duration: float64(len(a.Samples)) / float64(a.Rate)}
-		if len(a.Samples) == 0 {
-			return nil, info, errorf(CodeEmpty, "the recording is empty")
+		p := &audio.PCM{Samples: a.Samples, Rate: a.Rate, Channels: 1}
+		if err := e.Limits.CheckPCM(p); err != nil {
+			if errors.Is(err, asr.ErrEmpty) {
+				return nil, info, errorf(CodeEmpty, "the recording is empty")
+			}
+			return nil, info, e.pageError(err)
 		}
-		if err := e.checkDuration(info.Duration); err != nil {
-			return nil, info, err
-		}
-		return &audio.PCM{Samples: a.Samples, Rate: a.Rate, Channels: 1}, info, nil
+		return p, info, nil
 	}
 	if len(a.File) == 0 {
 		return nil, info, errorf(CodeEmpty, "the file is empty")
@@ -386,19 +380,15 @@ func (e *Engine) decode(a Audio) (*audio.PCM, AudioInfo, error) {
 	if err != nil {
 		return nil, pi, err
 	}
-	p, err := audio.Decode(bytes.NewReader(a.File))
+	p, err := e.Limits.Decode(a.File)
+	if p != nil {
+		info = AudioInfo{Format: pi.Format, SampleRate: p.Rate, Channels: p.Channels, BitDepth: pi.BitDepth}
+		if p.Rate > 0 {
+			info.Duration = float64(len(p.Samples)) / float64(p.Rate)
+		}
+	}
 	if err != nil {
-		return nil, pi, formatError(err)
-	}
-	info = AudioInfo{Format: pi.Format, SampleRate: p.Rate, Channels: p.Channels, BitDepth: pi.BitDepth}
-	if p.Rate > 0 {
-		info.Duration = float64(len(p.Samples)) / float64(p.Rate)
-	}
-	if len(p.Samples) == 0 {
-		return nil, info, errorf(CodeEmpty, "the file holds no audio samples")
-	}
-	if err := e.checkDuration(info.Duration); err != nil {
-		return nil, info, err
+		return nil, info, e.pageError(err)
 	}
 	return p, info, nil
 }
@@ -428,9 +418,13 @@ func (e *Engine) Transcribe(a Audio, o Options) (res *asr.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rec, err := asr.NewRequestRecognizer(m, ao)
+	if err != nil {
+		return nil, e.pageError(err)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	res, err = asr.NewRecognizer(m, ao).Transcribe(p)
+	res, err = rec.Transcribe(p)
 	if err != nil {
 		return nil, errorf(CodeFormat, "transcribe: %v", err)
 	}

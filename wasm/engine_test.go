@@ -56,7 +56,7 @@ func code(err error) string {
 
 func TestParseOptions(t *testing.T) {
 	o, err := ParseOptions(`{"beam": 4, "lm": false, "nbest": 3, "timestamps": true, "alpha": 0.7, "blankPenalty": 0.5,
-		"hotwords": ["Gopher:3", {"word": "ecoute"}, {"word": "wasm", "boost": 1.5}]}`)
+		"minConfidence": 0.25, "hotwords": ["Gopher:3", {"word": "ecoute"}, {"word": "wasm", "boost": 1.5}]}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestParseOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := asr.DefaultOptions()
-	want.Beam, want.UseLM, want.NBest, want.Timestamps, want.Alpha, want.BlankPenalty = 4, false, 3, true, 0.7, 0.5
-	want.Hotwords = []asr.Hotword{{Word: "gopher", Boost: 3}, {Word: "ecoute", Boost: DefaultHotwordBoost}, {Word: "wasm", Boost: 1.5}}
+	want.Beam, want.UseLM, want.NBest, want.Timestamps, want.Alpha, want.BlankPenalty, want.MinConfidence = 4, false, 3, true, 0.7, 0.5, 0.25
+	want.Hotwords = []asr.Hotword{{Word: "gopher", Boost: 3}, {Word: "ecoute", Boost: asr.DefaultHotwordBoost}, {Word: "wasm", Boost: 1.5}}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("asr options\n got %+v\nwant %+v", a, want)
 	}
@@ -74,18 +74,32 @@ func TestParseOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Hotwords{{Word: "alpha", Boost: DefaultHotwordBoost}, {Word: "beta", Boost: 2.5}}); !reflect.DeepEqual(o.Hotwords, want) {
-		t.Errorf("hotwords string: got %+v, want %+v", o.Hotwords, want)
+	a, err = o.asrOptions()
+	if want := []asr.Hotword{{Word: "alpha", Boost: asr.DefaultHotwordBoost}, {Word: "beta", Boost: 2.5}}; err != nil || !reflect.DeepEqual(a.Hotwords, want) {
+		t.Errorf("hotwords string: got %+v, %v; want %+v", a.Hotwords, err, want)
 	}
-	if o, err := ParseOptions(""); err != nil || !reflect.DeepEqual(o, Options{}) {
+	if o, err := ParseOptions(""); err != nil || len(o) != 0 {
 		t.Errorf(`ParseOptions("") = %+v, %v`, o, err)
 	}
-	for _, bad := range []string{`{"beem": 3}`, `{"beam": "wide"}`, `{"hotwords": 3}`, `{"hotwords": "x:y"}`, `{"hotwords": [{"boost": 1}]}`, `[`} {
-		if _, err := ParseOptions(bad); err == nil {
-			t.Errorf("ParseOptions(%s): no error", bad)
+	if a, err := (Options{}).asrOptions(); err != nil || !reflect.DeepEqual(a, asr.DefaultOptions()) {
+		t.Errorf("no options = %+v, %v; want asr.DefaultOptions()", a, err)
+	}
+	// The defaults the page shows are asr's, key for key.
+	d, err := DefaultOptions().asrOptions()
+	if err != nil || !reflect.DeepEqual(d, asr.DefaultOptions()) {
+		t.Errorf("DefaultOptions() = %+v, %v; want asr.DefaultOptions()", d, err)
+	}
+	if string(DefaultOptions()["nbest"]) != "3" {
+		t.Errorf("default nbest %s, want 3 (the page patched 0 to 3)", DefaultOptions()["nbest"])
+	}
+	for _, bad := range []string{`{"beem": 3}`, `{"blank-penalty": 1}`, `[`, `3`} {
+		if _, err := ParseOptions(bad); code(err) != CodeOptions {
+			t.Errorf("ParseOptions(%s): %v, want code %q", bad, err, CodeOptions)
 		}
 	}
-	for _, bad := range []string{`{"beam": 0}`, `{"beam": 5000}`, `{"nbest": -1}`} {
+	for _, bad := range []string{`{"beam": 0}`, `{"beam": 5000}`, `{"beam": "wide"}`, `{"beam": 2.5}`, `{"nbest": -1}`, `{"nbest": 50}`,
+		`{"lm": 1}`, `{"alpha": true}`, `{"hotwords": 3}`, `{"hotwords": "x:y"}`, `{"hotwords": "x:NaN"}`,
+		`{"hotwords": [{"boost": 1}]}`, `{"hotwords": [{"word": "a,b"}]}`, `{"minConfidence": 2}`} {
 		o, err := ParseOptions(bad)
 		if err == nil {
 			_, err = o.asrOptions()
@@ -253,8 +267,14 @@ func TestTranscribeMatchesRecognizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, _ := ParseOptions(opts)
-	ao, _ := o.asrOptions()
+	o, err := ParseOptions(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao, err := o.asrOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
 	want, err := asr.NewRecognizer(m, ao).Transcribe(p)
 	if err != nil {
 		t.Fatal(err)
