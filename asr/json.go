@@ -30,12 +30,12 @@ const JSONNBest = DefaultNBest
 // outputs are byte for byte the same.
 func AppendJSON(dst []byte, r *Result, file string) []byte {
 	rec := jsonRecord{File: file, Text: r.Text, Words: make([]jsonWord, 0, len(r.Words)),
-		Duration: round3(r.Duration), ProcessingTime: round3(r.ProcessingTime)}
+		Duration: Rounded(r.Duration), ProcessingTime: Rounded(r.ProcessingTime)}
 	for _, w := range r.Words {
-		rec.Words = append(rec.Words, jsonWord{w.Word, round3(w.Start), round3(w.End), round3(w.Confidence)})
+		rec.Words = append(rec.Words, jsonWord{w.Word, Rounded(w.Start), Rounded(w.End), Rounded(w.Confidence)})
 	}
 	for _, h := range r.NBest {
-		rec.NBest = append(rec.NBest, jsonHyp{h.Text, round3(h.Score), round3(h.AcousticScore), round3(h.LMScore)})
+		rec.NBest = append(rec.NBest, jsonHyp{h.Text, Rounded(h.Score), Rounded(h.AcousticScore), Rounded(h.LMScore)})
 	}
 	b := bytes.NewBuffer(dst)
 	enc := json.NewEncoder(b)
@@ -58,10 +58,12 @@ func Round3(v float64) float64 {
 	return r
 }
 
-// round3 is a number written by Round3 in JSON, null when not finite.
-type round3 float64
+// Rounded is a number that JSON encodes rounded by Round3, null when not
+// finite: the numbers of AppendJSON, and of the CLI's other JSON outputs.
+type Rounded float64
 
-func (x round3) MarshalJSON() ([]byte, error) {
+// MarshalJSON implements json.Marshaler.
+func (x Rounded) MarshalJSON() ([]byte, error) {
 	v := float64(x)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
@@ -70,17 +72,17 @@ func (x round3) MarshalJSON() ([]byte, error) {
 }
 
 type jsonWord struct {
-	Word       string `json:"word"`
-	Start      round3 `json:"start"`
-	End        round3 `json:"end"`
-	Confidence round3 `json:"confidence"`
+	Word       string  `json:"word"`
+	Start      Rounded `json:"start"`
+	End        Rounded `json:"end"`
+	Confidence Rounded `json:"confidence"`
 }
 
 type jsonHyp struct {
-	Text          string `json:"text"`
-	Score         round3 `json:"score"`
-	AcousticScore round3 `json:"acoustic_score"`
-	LMScore       round3 `json:"lm_score"`
+	Text          string  `json:"text"`
+	Score         Rounded `json:"score"`
+	AcousticScore Rounded `json:"acoustic_score"`
+	LMScore       Rounded `json:"lm_score"`
 }
 
 type jsonRecord struct {
@@ -88,6 +90,6 @@ type jsonRecord struct {
 	Text           string     `json:"text"`
 	Words          []jsonWord `json:"words"`
 	NBest          []jsonHyp  `json:"nbest,omitempty"`
-	Duration       round3     `json:"duration"`
-	ProcessingTime round3     `json:"processing_time"`
+	Duration       Rounded    `json:"duration"`
+	ProcessingTime Rounded    `json:"processing_time"`
 }

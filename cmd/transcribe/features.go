@@ -2,11 +2,9 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -27,7 +25,7 @@ func runFeatures(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	numMel := fs.Int("num-mel-bins", 23, "triangular mel bins")
 	rate := fs.Int("sample-rate", 0, "resample to this rate (Hz) first; 0 keeps the file's rate")
 	deltas := fs.Bool("deltas", false, "append first and second order deltas (Kaldi add-deltas, window 2)")
-	cmvn := fs.Bool("cmvn", false, "normalise each dimension to zero mean and unit variance over the file (before deltas)")
+	cmvn := fs.Bool("cmvn", false, "normalise each dimension to zero mean and unit variance over the file (after deltas, as the recognizer does)")
 	format := fs.String("format", "", "output format: txt (one frame per line) or npy (float32 [frames][dims]); default npy when -o ends in .npy, else txt")
 	out := fs.String("o", "-", "output file; - writes to stdout")
 	channel := fs.Int("channel", -1, "source channel to use (0-based); -1 mixes all channels")
@@ -115,44 +113,20 @@ Exit status: 0 written, 1 unreadable input or output, 2 usage error.
 	mel := features.DefaultMelOptions()
 	mel.NumBins = *numMel
 	useEnergy := *kind == "mfcc"
-	if isFlagSet(fs, "energy") {
+	if flagGiven(fs, "energy") {
 		useEnergy = *energy
 	}
-	var feats [][]float32
-	if *kind == "mfcc" {
-		mo := features.DefaultMFCCOptions()
-		mo.Frame, mo.Mel, mo.NumCeps, mo.UseEnergy = frame, mel, *numCeps, useEnergy
-		m, err := features.NewMFCC(mo)
-		if err != nil {
-			return usage("%v", err)
-		}
-		feats = m.Compute(pcm.Samples)
-	} else {
-		fo := features.DefaultFbankOptions()
-		fo.Frame, fo.Mel = frame, mel
-		fo.UseEnergy = useEnergy
-		f, err := features.NewFbank(fo)
-		if err != nil {
-			return usage("%v", err)
-		}
-		feats = f.Compute(pcm.Samples)
-	}
-	if *cmvn {
-		features.CMVN(feats, true)
-	}
+	c := features.Config{Type: *kind, MFCC: features.DefaultMFCCOptions(), Fbank: features.DefaultFbankOptions(), CMVN: *cmvn}
+	c.MFCC.Frame, c.MFCC.Mel, c.MFCC.NumCeps, c.MFCC.UseEnergy = frame, mel, *numCeps, useEnergy
+	c.Fbank.Frame, c.Fbank.Mel, c.Fbank.UseEnergy = frame, mel, useEnergy
 	if *deltas {
-		feats = features.AddDeltas(feats, 2, 2)
+		c.DeltaOrder, c.DeltaWindow = 2, 2
 	}
-	dims := *numCeps
-	if *kind == "fbank" {
-		dims = *numMel
-		if useEnergy {
-			dims++
-		}
+	p, err := features.NewPipeline(c)
+	if err != nil {
+		return usage("%v", err)
 	}
-	if *deltas {
-		dims *= 3
-	}
+	feats := p.Compute(pcm.Samples)
 
 	var w io.Writer = stdout
 	var file *os.File
@@ -166,7 +140,7 @@ Exit status: 0 written, 1 unreadable input or output, 2 usage error.
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if *format == "npy" {
-		err = writeNPY(bw, feats, dims)
+		err = writeNPYFloat32(bw, feats, p.Dim())
 	} else {
 		err = writeFeatureText(bw, feats)
 	}
@@ -185,13 +159,6 @@ Exit status: 0 written, 1 unreadable input or output, 2 usage error.
 	return exitOK
 }
 
-// isFlagSet reports whether name was given on the command line.
-func isFlagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
 // writeFeatureText writes one frame per line, the shortest decimal form of
 // each float32 value, separated by single spaces.
 func writeFeatureText(w io.Writer, feats [][]float32) error {
@@ -206,39 +173,6 @@ func writeFeatureText(w io.Writer, feats [][]float32) error {
 		}
 		line = append(line, '\n')
 		if _, err := w.Write(line); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeNPY writes feats as a NumPy .npy file (format version 1.0): a
-// little-endian float32 C-order array of shape (frames, dims).
-func writeNPY(w io.Writer, feats [][]float32, dims int) error {
-	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", len(feats), dims)
-	// Magic (6) + version (2) + header length (2) + header + '\n', padded
-	// with spaces to a multiple of 64 bytes.
-	total := 10 + len(header) + 1
-	pad := (64 - total%64) % 64
-	header += strings.Repeat(" ", pad) + "\n"
-	if len(header) > math.MaxUint16 {
-		return fmt.Errorf("npy header too long")
-	}
-	var pre [10]byte
-	copy(pre[:], "\x93NUMPY\x01\x00")
-	binary.LittleEndian.PutUint16(pre[8:], uint16(len(header)))
-	if _, err := w.Write(pre[:]); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, header); err != nil {
-		return err
-	}
-	buf := make([]byte, 4*dims)
-	for _, row := range feats {
-		for j, v := range row {
-			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(v))
-		}
-		if _, err := w.Write(buf); err != nil {
 			return err
 		}
 	}

@@ -115,12 +115,10 @@ func TestFeaturesCommand(t *testing.T) {
 	if shape[0] != len(want) || shape[1] != 39 {
 		t.Fatalf("npy shape %v, want [%d 39]", shape, len(want))
 	}
-	cm := make([][]float32, len(want))
-	for i := range want {
-		cm[i] = append([]float32(nil), want[i]...)
-	}
-	features.CMVN(cm, true)
-	full := features.AddDeltas(cm, 2, 2)
+	// Deltas, then CMVN of every column: the recognizer's order
+	// (features.Config).
+	full := features.AddDeltas(want, 2, 2)
+	features.CMVN(full, true)
 	for i := range full {
 		for j, w := range full[i] {
 			if vals[i*39+j] != w {

@@ -82,15 +82,7 @@ func formatResult(o formatOptions, in *input, r *asr.Result) []byte {
 
 // ms is a time or score rounded to 3 decimals in JSON, as asr.AppendJSON
 // writes them (milliseconds for times), null when not finite.
-type ms float64
-
-func (x ms) MarshalJSON() ([]byte, error) {
-	v := float64(x)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return []byte(fixed3(v)), nil
-}
+type ms = asr.Rounded
 
 // fixed3 is v rounded to 3 decimals by asr.Round3, in the shortest form.
 func fixed3(v float64) string {
