@@ -7,7 +7,9 @@
 // The module (ecoute.wasm) and Go's wasm_exec.js are build outputs, not
 // committed: run scripts/build-wasm.sh (or "go generate ./web") before
 // building the CLI, and they are embedded with the rest. [HasModule]
-// reports whether they were.
+// reports whether they were. The script also writes NAME.br and NAME.gz
+// beside the page's files, listed in [Precompressed], which [Handler]
+// serves to clients that accept them.
 package web
 
 import (

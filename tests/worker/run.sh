@@ -74,12 +74,14 @@ worker/node_modules/.bin/workerd serve tests/worker/workerd.capnp --socket-addr 
 	--directory-path "assets=$root/worker/build/assets" >"$tmp/workerd.log" 2>&1 &
 pid=$!
 url=http://127.0.0.1:$port
+# Wait for the port only: no request may reach the isolate before
+# TestColdRequest measures the first one (ECOUTE_WORKER_FRESH=1).
 for _ in $(seq 1 120); do
-	if curl -sf "$url/healthz" >/dev/null 2>&1; then break; fi
+	if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then break; fi
 	if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/workerd.log" >&2; echo "workerd exited" >&2; exit 1; fi
 	sleep 0.5
 done
-curl -sf "$url/healthz" >/dev/null || { cat "$tmp/workerd.log" >&2; echo "worker did not answer /healthz" >&2; exit 1; }
+(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null || { cat "$tmp/workerd.log" >&2; echo "workerd does not listen on $port" >&2; exit 1; }
 
 # The native CLI's JSON, when the CLI has --format json.
 go build -o "$tmp/transcribe" ./cmd/transcribe
@@ -93,7 +95,7 @@ else
 fi
 
 export ECOUTE_WORKER_URL=$url ECOUTE_WORKER_PID=$pid ECOUTE_MODEL_FILE=$model ECOUTE_TRANSCRIBE=$cli
-export ECOUTE_SUMMARY=$tmp/summary.txt
+export ECOUTE_SUMMARY=$tmp/summary.txt ECOUTE_WORKER_FRESH=1 ECOUTE_ASSET_BUILD=$asset
 tests=${ECOUTE_TEST_RUN:-.}
 if [ $stock = 1 ]; then
 	tests=${ECOUTE_TEST_RUN:-TestCost}

@@ -104,7 +104,28 @@ function jsonError(status, message) {
   });
 }
 
+// modelAsset answers a download of the model file from the static assets
+// (./build.sh --asset). Under wrangler the assets are served before the
+// worker runs; plain workerd (tests/worker/workerd.capnp) sends every
+// request here, so the glue serves the file itself. null: not that request,
+// or no such asset.
+async function modelAsset(req, env) {
+  if (!env || !env.ASSETS || (req.method !== "GET" && req.method !== "HEAD")) return null;
+  const path = env.ECOUTE_MODEL_ASSET || "/model.safetensors";
+  if (new URL(req.url).pathname !== path) return null;
+  const res = await env.ASSETS.fetch(new URL(path, "https://assets.invalid/"), { method: req.method });
+  if (!res.ok) return null;
+  const h = new Headers(res.headers);
+  h.set("Content-Type", "application/octet-stream");
+  h.set("Access-Control-Allow-Origin", "*");
+  return new Response(req.method === "HEAD" ? null : res.body, { status: 200, headers: h });
+}
+
 async function fetch(req, env, ctx) {
+  const asset = await modelAsset(req, env);
+  if (asset) {
+    return asset;
+  }
   let inst, res;
   try {
     inst = await instanceFor(env, ctx);
