@@ -40,15 +40,7 @@ type FrontEnd struct {
 }
 
 // Dim returns the number of values per feature frame before stacking.
-func (f FrontEnd) Dim() int {
-	d := f.NumMelBins
-	if f.Type == "mfcc" {
-		d = f.NumCeps
-	} else if f.UseEnergy {
-		d++
-	}
-	return d * (1 + f.DeltaOrder)
-}
+func (f FrontEnd) Dim() int { return f.featureConfig(1).Dim() }
 
 // FrameSeconds returns the duration of one network output frame.
 func (f FrontEnd) FrameSeconds() float64 {
