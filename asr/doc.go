@@ -5,8 +5,10 @@
 // The recognition path is
 //
 //	audio.PCM -> energy VAD cuts at pauses into chunks of at most ~30 s
-//	  -> resample to the model rate -> MFCC or log-mel (audio/features)
-//	  -> deltas -> per-utterance CMVN -> frame stacking (xK, subsample K)
+//	  -> resample to the model rate -> the front end: MFCC or log-mel,
+//	     deltas, per-utterance CMVN (features.NewPipeline, configured by
+//	     FrontEnd, computed by FrontEndComputer)
+//	  -> frame stacking (xK, subsample K)
 //	  -> bidirectional LSTM stack (lstm) -> linear -> log-softmax
 //	  -> CTC greedy or prefix beam search with a word n-gram LM (ctc, text/lm)
 //	  -> Result{Text, Words[{Word, Start, End, Confidence}]}
@@ -32,7 +34,7 @@
 //
 // AppendJSON writes a Result in the layout of `transcribe --format json`; the
 // CLI, the WebAssembly engine and the HTTP server all answer through it.
-// Package asrtest builds seeded random models for tests.
+// Seeded random models for tests come from the asrtest package.
 //
 // Errors: a corrupt, truncated or wrong-version model file gives a
 // *ModelError saying what is wrong; undecodable audio gives the audio

@@ -18,9 +18,19 @@ type Word struct {
 	Confidence float64 `json:"confidence"`
 }
 
-// Hypothesis is one entry of an n-best list. Score = AcousticScore +
-// Alpha*LMScore + Beta*words (natural-log units for the acoustic part,
-// LMScore in log10 as ARPA files use).
+// Hypothesis is one entry of an n-best list, with the scores of the prefix
+// beam search (ctc.Hypothesis), in natural-log units except LMScore:
+//
+//	Score = AcousticScore + Alpha*ln(10)*LMScore + Beta*words + boosts
+//
+// AcousticScore is ln p(labels | audio) summed over all CTC alignments,
+// with BlankPenalty subtracted from the blank's log-probability at every
+// frame. LMScore is the word LM's log10 probability of the text, </s>
+// included (ARPA files are in log10; ln(10) converts). Beta is added once
+// per word the LM scores, and boosts is the sum of the Boost of every
+// hotword occurrence in the text. Greedy decoding (Beam 1) gives one
+// hypothesis whose Score and AcousticScore are the best path's log
+// probability and whose LMScore is 0.
 type Hypothesis struct {
 	Text          string  `json:"text"`
 	Score         float64 `json:"score"`
@@ -28,8 +38,10 @@ type Hypothesis struct {
 	LMScore       float64 `json:"lm_score"`
 }
 
-// Hotword is a word whose score is raised by Boost (log units) during beam
-// search, for names and rare terms the LM does not know.
+// Hotword is a word whose score is raised by Boost (natural-log units, added
+// to a hypothesis once per occurrence of the word, in part while it is
+// being spelled) during beam search, for names and rare terms the LM does
+// not know.
 type Hotword struct {
 	Word  string  `json:"word"`
 	Boost float64 `json:"boost"`
