@@ -97,6 +97,13 @@ func (fe *FrontEndComputer) warped(warp float64) (*sync.Pool, error) {
 	return actual.(*sync.Pool), nil
 }
 
+// CheckWarp returns the error the front end gives for VTLN factor warp,
+// or nil if ComputeWarped accepts it.
+func (fe *FrontEndComputer) CheckWarp(warp float64) error {
+	_, err := fe.warped(warp)
+	return err
+}
+
 // ComputeWarped is Compute with the mel filterbank warped by VTLN factor
 // warp (features.MelOptions.VtlnWarp; 1 is Compute). It panics if the front
 // end rejects the factor (the trainer checks its range first).

@@ -27,6 +27,10 @@ type Model struct {
 	LM *LanguageModel
 }
 
+// Network returns the lstm configuration of the network of c (no
+// dropout, no extra heads: a trainer adds its own).
+func (c *Config) Network() lstm.Config { return netConfig(c) }
+
 // netConfig is the lstm configuration of the network of c.
 func netConfig(c *Config) lstm.Config {
 	return lstm.Config{Input: c.InputSize, Hidden: c.HiddenSize, Layers: c.NumLayers,

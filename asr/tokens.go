@@ -122,9 +122,11 @@ func (t blankAfter) Decode(ids []int) string {
 	return t.Tokenizer.Decode(keep)
 }
 
-// charVocab maps between text and the model's labels: a text.Tokenizer
-// (characters, BPE or SentencePiece pieces) with what CTC decoding needs.
-type charVocab struct {
+// Labels maps between transcripts and a model's output labels: a
+// text.Tokenizer (characters, BPE or SentencePiece pieces) with what CTC
+// decoding needs. The trainer and the recognizer share it, so a model
+// learns the labels it is decoded with.
+type Labels struct {
 	tok text.Tokenizer
 	// pieces is the text each label adds to a transcript: the character
 	// itself for char labels; for subword labels their decoded text, with
@@ -134,21 +136,23 @@ type charVocab struct {
 	space  int // the label of the word separator " ", or -1 (subwords)
 }
 
-// newCharVocab returns the labels of t. It panics if t is invalid
-// (Config.Validate reports that first).
-func newCharVocab(t TokenizerConfig) *charVocab {
+// charVocab is the recognizer's name for Labels.
+type charVocab = Labels
+
+// NewLabels returns the labels of t, or t.Tokenizer's error.
+func NewLabels(t TokenizerConfig) (*Labels, error) {
 	tok, err := t.Tokenizer()
 	if err != nil {
-		panic("asr: " + err.Error())
+		return nil, err
 	}
-	v := &charVocab{tok: tok, pieces: t.Vocab, blank: t.Blank, space: -1}
+	v := &Labels{tok: tok, pieces: t.Vocab, blank: t.Blank, space: -1}
 	if t.Type == TokenizerChar {
 		for i, p := range t.Vocab {
 			if p == " " && i != t.Blank {
 				v.space = i
 			}
 		}
-		return v
+		return v, nil
 	}
 	v.pieces = make([]string, tok.Size())
 	for id := range v.pieces {
@@ -161,21 +165,37 @@ func newCharVocab(t TokenizerConfig) *charVocab {
 		}
 		v.pieces[id] = s
 	}
+	return v, nil
+}
+
+// newCharVocab is NewLabels for a config that Config.Validate accepted; it
+// panics on an invalid one.
+func newCharVocab(t TokenizerConfig) *Labels {
+	v, err := NewLabels(t)
+	if err != nil {
+		panic("asr: " + err.Error())
+	}
 	return v
 }
 
-// normalizeTranscript is the form transcripts are trained on:
+// Tokenizer returns the tokenizer whose ids are the labels.
+func (v *Labels) Tokenizer() text.Tokenizer { return v.tok }
+
+// Blank returns the CTC blank's label.
+func (v *Labels) Blank() int { return v.blank }
+
+// NormalizeTranscript returns the form transcripts are trained on:
 // text.Normalize (lower case, numbers spelled out) with single spaces.
-func normalizeTranscript(s string) string {
+func NormalizeTranscript(s string) string {
 	return strings.Join(strings.Fields(text.Normalize(s)), " ")
 }
 
-// encode normalizes s (text.Normalize: lower case, numbers spelled out) and
-// returns its labels. With char labels, characters outside the vocabulary
-// are dropped and runs of spaces collapse to one; subword tokenizers give
-// their unknown label for what they cannot spell.
-func (v *charVocab) encode(s string) []int {
-	ids, err := v.tok.Encode(normalizeTranscript(s))
+// Encode returns the labels of transcript s after NormalizeTranscript.
+// With char labels, characters outside the vocabulary are dropped and runs
+// of spaces collapse to one; subword tokenizers give their unknown label
+// for what they cannot spell.
+func (v *Labels) Encode(s string) []int {
+	ids, err := v.tok.Encode(NormalizeTranscript(s))
 	if err != nil {
 		return nil
 	}
@@ -195,8 +215,9 @@ func (v *charVocab) encode(s string) []int {
 	return out
 }
 
-// decode returns the text of ids (blanks skipped) with single spaces.
-func (v *charVocab) decode(ids []int) string {
+// Decode returns the text of labels ids (blanks skipped) with single
+// spaces.
+func (v *Labels) Decode(ids []int) string {
 	keep := make([]int, 0, len(ids))
 	for _, id := range ids {
 		if id != v.blank && id >= 0 && id < len(v.pieces) {
@@ -205,3 +226,8 @@ func (v *charVocab) decode(ids []int) string {
 	}
 	return strings.Join(strings.Fields(v.tok.Decode(keep)), " ")
 }
+
+// encode and decode are Encode and Decode under the names the recognizer's
+// files use.
+func (v *Labels) encode(s string) []int   { return v.Encode(s) }
+func (v *Labels) decode(ids []int) string { return v.Decode(ids) }

@@ -8,8 +8,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/train"
 )
 
 func init() {
@@ -33,41 +34,41 @@ func runTrain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("transcribe train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		train, dev  stringList
-		configPath  = fs.String("config", "", "JSON file of training options (see --print-config); flags given override it")
-		out         = fs.String("o", "model.safetensors", "model file to write")
-		ckpt        = fs.String("checkpoint", "", "training checkpoint (default: OUT.ckpt)")
-		resume      = fs.Bool("resume", false, "continue from the checkpoint (same options and data)")
-		initModel   = fs.String("init", "", "start from this model's weights (new optimizer and schedule; e.g. to continue on more data)")
-		epochs      = fs.Float64("epochs", 0, "passes over the training data (default 10)")
-		batchFrames = fs.Int("batch-frames", 0, "padded 10 ms input frames per batch (default 24000)")
-		maxBatch    = fs.Int("max-batch", 0, "utterances per batch at most (default 48)")
-		maxSeconds  = fs.Float64("max-seconds", 0, "leave out longer training utterances (default 16)")
-		lr          = fs.Float64("lr", 0, "peak Adam learning rate (default 0.002)")
-		minLR       = fs.Float64("min-lr", 0, "learning rate at the end of the cosine decay (default 0.0001)")
-		warmup      = fs.Int("warmup", 0, "linear warm-up steps (default 300)")
-		clip        = fs.Float64("clip", 0, "gradient norm limit (default 5)")
-		seed        = fs.Uint64("seed", 0, "random seed (default 1)")
-		threads     = fs.Int("threads", 0, "goroutines for the network and CTC (default: all CPUs)")
-		hidden      = fs.Int("hidden", 0, "LSTM units per direction (default 224)")
-		layers      = fs.Int("layers", 0, "LSTM layers (default 3)")
-		stack       = fs.Int("stack", 0, "frames stacked and subsampled (default 3)")
-		tokModel    = fs.String("tokenizer", "", "subword labels from a SentencePiece .model `FILE` or an ecoute BPE model (text.BPE); the model file keeps it (default: characters)")
-		feats       = fs.String("features", "", `front end: "mfcc" (13 + deltas) or "fbank" (40 log-mel)`)
-		augment     = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
-		specAug     = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
-		vtlp        = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
-		dropout     = fs.Float64("dropout", 0, "dropout probability between LSTM layers in training, e.g. 0.2 (default 0: off)")
-		phoneCTC    = fs.String("phone-ctc", "", "phone CTC loss `W,LEXICON` on the middle LSTM layer through a second output layer used only in training: weight W, phones from LEXICON (CMUdict format), e.g. 0.3,/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict (default off)")
-		interCTC    = fs.Float64("inter-ctc", 0, "weight `W` of an intermediate CTC loss on the middle LSTM layer's output, through the same output layer: loss = (1-W)·CTC(top) + W·CTC(middle), e.g. 0.3 (default 0: off)")
-		devMax      = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
-		ckptMin     = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
-		stopAfter   = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
-		maxSteps    = fs.Int("max-steps", 0, "stop after this many optimizer steps in total")
-		printConfig = fs.Bool("print-config", false, "print the effective options as JSON and exit")
-		quiet       = fs.Bool("quiet", false, "no progress output")
+		trainData, dev stringList
+		configPath     = fs.String("config", "", "JSON file of training options (see --print-config); flags given override it")
+		out            = fs.String("o", "model.safetensors", "model file to write")
+		ckpt           = fs.String("checkpoint", "", "training checkpoint (default: OUT.ckpt)")
+		resume         = fs.Bool("resume", false, "continue from the checkpoint (same options and data)")
+		initModel      = fs.String("init", "", "start from this model's weights (new optimizer and schedule; e.g. to continue on more data)")
+		epochs         = fs.Float64("epochs", 0, "passes over the training data (default 10)")
+		batchFrames    = fs.Int("batch-frames", 0, "padded 10 ms input frames per batch (default 24000)")
+		maxBatch       = fs.Int("max-batch", 0, "utterances per batch at most (default 48)")
+		maxSeconds     = fs.Float64("max-seconds", 0, "leave out longer training utterances (default 16)")
+		lr             = fs.Float64("lr", 0, "peak Adam learning rate (default 0.002)")
+		minLR          = fs.Float64("min-lr", 0, "learning rate at the end of the cosine decay (default 0.0001)")
+		warmup         = fs.Int("warmup", 0, "linear warm-up steps (default 300)")
+		clip           = fs.Float64("clip", 0, "gradient norm limit (default 5)")
+		seed           = fs.Uint64("seed", 0, "random seed (default 1)")
+		threads        = fs.Int("threads", 0, "goroutines for the network and CTC (default: all CPUs)")
+		hidden         = fs.Int("hidden", 0, "LSTM units per direction (default 224)")
+		layers         = fs.Int("layers", 0, "LSTM layers (default 3)")
+		stack          = fs.Int("stack", 0, "frames stacked and subsampled (default 3)")
+		tokModel       = fs.String("tokenizer", "", "subword labels from a SentencePiece .model `FILE` or an ecoute BPE model (text.BPE); the model file keeps it (default: characters)")
+		feats          = fs.String("features", "", `front end: "mfcc" (13 + deltas) or "fbank" (40 log-mel)`)
+		augment        = fs.Bool("augment", true, "augment training audio on the fly (speed, noise, reverberation, ...)")
+		specAug        = fs.Bool("specaugment", true, "SpecAugment time and frequency masks")
+		vtlp           = fs.String("vtlp", "", "vocal tract length perturbation `PROB,MIN,MAX`: warp the mel filterbank of a PROB share of utterances by a factor in [MIN, MAX], e.g. 0.5,0.85,1.15 (default off)")
+		dropout        = fs.Float64("dropout", 0, "dropout probability between LSTM layers in training, e.g. 0.2 (default 0: off)")
+		phoneCTC       = fs.String("phone-ctc", "", "phone CTC loss `W,LEXICON` on the middle LSTM layer through a second output layer used only in training: weight W, phones from LEXICON (CMUdict format), e.g. 0.3,/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict (default off)")
+		interCTC       = fs.Float64("inter-ctc", 0, "weight `W` of an intermediate CTC loss on the middle LSTM layer's output, through the same output layer: loss = (1-W)·CTC(top) + W·CTC(middle), e.g. 0.3 (default 0: off)")
+		devMax         = fs.Int("dev-max", 0, "score at most this many dev utterances per epoch (0: all)")
+		ckptMin        = fs.Float64("checkpoint-minutes", 0, "also checkpoint this often")
+		stopAfter      = fs.Float64("stop-after", 0, "checkpoint and stop after this many minutes (continue with --resume)")
+		maxSteps       = fs.Int("max-steps", 0, "stop after this many optimizer steps in total")
+		printConfig    = fs.Bool("print-config", false, "print the effective options as JSON and exit")
+		quiet          = fs.Bool("quiet", false, "no progress output")
 	)
-	fs.Var(&train, "train", "training manifest (path<TAB>transcript[<TAB>voice]); repeat or comma-separate")
+	fs.Var(&trainData, "train", "training manifest (path<TAB>transcript[<TAB>voice]); repeat or comma-separate")
 	fs.Var(&dev, "dev", "development manifest scored after each epoch; repeat or comma-separate")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: transcribe train --train MANIFEST [flags]
@@ -117,7 +118,7 @@ Flags:
 		fmt.Fprintf(stderr, "transcribe train: unexpected argument %q (manifests go in --train)\n", fs.Arg(0))
 		return exitUsage
 	}
-	o := asr.DefaultTrainOptions()
+	o := train.DefaultOptions()
 	if *configPath != "" {
 		b, err := os.ReadFile(*configPath)
 		if err != nil {
@@ -134,7 +135,7 @@ Flags:
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if set["train"] {
-		o.Train = train
+		o.Train = trainData
 	}
 	if set["dev"] {
 		o.Dev = dev
@@ -193,13 +194,13 @@ Flags:
 			fmt.Fprintf(stderr, "transcribe train: --phone-ctc wants W,LEXICON such as 0.3,cmudict-en-us.dict, not %q\n", *phoneCTC)
 			return exitUsage
 		}
-		o.PhoneCTC = asr.PhoneCTC{Weight: v, Lexicon: strings.TrimSpace(lex)}
+		o.PhoneCTC = train.PhoneCTC{Weight: v, Lexicon: strings.TrimSpace(lex)}
 	}
 	if set["augment"] {
 		o.Augment = *augment
 	}
 	if set["specaugment"] && !*specAug {
-		o.SpecAugment = asr.SpecAugment{}
+		o.SpecAugment = train.SpecAugment{}
 	}
 	if set["vtlp"] {
 		var v [3]float64
@@ -214,7 +215,7 @@ Flags:
 			fmt.Fprintf(stderr, "transcribe train: --vtlp wants PROB,MIN,MAX such as 0.5,0.85,1.15, not %q\n", *vtlp)
 			return exitUsage
 		}
-		o.VTLP = asr.VTLP{Prob: v[0], Min: v[1], Max: v[2]}
+		o.VTLP = train.VTLP{Prob: v[0], Min: v[1], Max: v[2]}
 	}
 	if set["features"] {
 		switch *feats {
@@ -246,14 +247,9 @@ Flags:
 	}
 	o.Command = "transcribe train " + strings.Join(args, " ")
 	if !*quiet {
-		o.Log = stderr
-		if f, ok := stderr.(*os.File); ok {
-			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-				o.Progress = true
-			}
-		}
+		o.Log, o.Progress = trainProgress(stderr, isTerminal(stderr))
 	}
-	m, st, err := asr.Train(o, *resume)
+	m, st, err := train.Run(o, *resume)
 	if err != nil {
 		fmt.Fprintf(stderr, "transcribe train: %v\n", err)
 		return exitFailed
@@ -264,4 +260,33 @@ Flags:
 	}
 	fmt.Fprintln(stdout)
 	return exitOK
+}
+
+// trainProgress returns the log writer and progress callback of a training
+// run that reports to w: on a terminal a one-line bar that log lines clear
+// first, otherwise one log line per report.
+func trainProgress(w io.Writer, terminal bool) (io.Writer, func(train.Progress)) {
+	if !terminal {
+		return w, func(p train.Progress) {
+			fmt.Fprintf(w, "step %d/%d epoch %d batch %d/%d loss %.3f frames/s %.0f lr %.3g elapsed %.1fm ETA %v\n",
+				p.Step, p.Total, p.Epoch, p.Batch, p.Batches, p.Loss, p.FramesPerSec, p.LR, p.Elapsed.Minutes(), p.ETA.Round(time.Second))
+		}
+	}
+	return clearLine{w}, func(p train.Progress) {
+		const width = 30
+		done := float64(p.Step) / float64(max(1, p.Total))
+		n := min(width, int(done*width))
+		fmt.Fprintf(w, "\r\033[K[%s%s] %5.1f%% epoch %d %d/%d loss %.3f %.0f frames/s lr %.2g ETA %v",
+			strings.Repeat("=", n), strings.Repeat(" ", width-n), 100*done, p.Epoch, p.Batch, p.Batches, p.Loss, p.FramesPerSec, p.LR, p.ETA.Round(time.Second))
+	}
+}
+
+// clearLine clears the terminal line (the progress bar) before each write.
+type clearLine struct{ w io.Writer }
+
+func (c clearLine) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(c.w, "\r\033[K"); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
 }

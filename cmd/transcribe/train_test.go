@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecoute/ecoute/asr"
 	"github.com/ecoute/ecoute/asr/asrtest"
+	"github.com/ecoute/ecoute/asr/train"
 )
 
 // TestTrainDevCERMatchesEval trains one step from a random model (whose
@@ -45,7 +46,7 @@ func TestTrainDevCERMatchesEval(t *testing.T) {
 	if err := os.WriteFile(manPath, []byte(man.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	o := asr.DefaultTrainOptions()
+	o := train.DefaultOptions()
 	o.Model = asrtest.Config(ao)
 	cfg, _ := json.Marshal(&o)
 	cfgPath := filepath.Join(dir, "train.json")
