@@ -224,6 +224,9 @@ func (r *Option) set(o *Options, value string) error {
 		if err != nil {
 			return err
 		}
+		if len(hs) == 0 {
+			return bad("WORD or WORD:BOOST, not nothing")
+		}
 		if len(*p)+len(hs) > MaxHotwords {
 			return &OptionError{Name: r.Name, Value: value, Msg: fmt.Sprintf("too many hotwords: %d, at most %d", len(*p)+len(hs), MaxHotwords)}
 		}

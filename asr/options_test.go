@@ -31,7 +31,6 @@ func TestOptionsSet(t *testing.T) {
 		{"hotword", "Ecoute", func(o *Options) { o.Hotwords = []Hotword{{"ecoute", DefaultHotwordBoost}} }},
 		{"hotwords", "a:1, b:-2,,", func(o *Options) { o.Hotwords = []Hotword{{"a", 1}, {"b", -2}} }},
 		{"hotword", "c:drive:3", func(o *Options) { o.Hotwords = []Hotword{{"c:drive", 3}} }},
-		{"hotword", "", func(o *Options) {}},
 	} {
 		got, want := DefaultOptions(), DefaultOptions()
 		c.edit(&want)
@@ -48,7 +47,7 @@ func TestOptionsSet(t *testing.T) {
 		{"nbest", "-1"}, {"nbest", "21"}, {"lm", "maybe"},
 		{"alpha", "NaN"}, {"alpha", "-1"}, {"beta", "1e309"}, {"beta", "Inf"}, {"blank-penalty", "x"},
 		{"min-confidence", "1.5"}, {"min-confidence", "-0.1"},
-		{"hotword", ":3"}, {"hotword", "a:b"}, {"hotword", "a:nan"}, {"hotword", "a:inf"},
+		{"hotword", ""}, {"hotword", " , "}, {"hotword", ":3"}, {"hotword", "a:b"}, {"hotword", "a:nan"}, {"hotword", "a:inf"},
 		{"hotword", "a:101"}, {"hotword", "two words"}, {"hotword", strings.Repeat("x", 101)},
 		{"hotword", strings.Repeat("w,", MaxHotwords+1)}, {"colour", "blue"},
 	} {

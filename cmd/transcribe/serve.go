@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -31,23 +32,39 @@ type serveConfig struct {
 	handler *server.Handler
 }
 
-// parseServe parses serve's flags. It returns a non-negative exit code when
-// the command should stop there (help, bad flags).
-func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, int) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8081", "listen `address` (host:port)")
-	model := fs.String("model", "", "model `file` (default: the embedded model)")
-	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body in `bytes`")
-	maxDur := fs.Duration("max-duration", server.DefaultMaxDuration, "longest audio per request")
-	origin := fs.String("cors-origin", "*", "Access-Control-Allow-Origin value (\"-\" sends no CORS headers)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: transcribe serve [flags]
+// limitFlag is a flag spelled from a row of asr.LimitTable.
+type limitFlag struct {
+	l    *asr.Limits
+	name string
+}
+
+func (f *limitFlag) String() string {
+	if f == nil || f.l == nil {
+		return ""
+	}
+	return f.l.Get(f.name)
+}
+
+func (f *limitFlag) Set(v string) error {
+	err := f.l.Set(f.name, v)
+	var oe *asr.OptionError
+	if errors.As(err, &oe) {
+		return errors.New(oe.Msg)
+	}
+	return err
+}
+
+func serveUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `Usage: transcribe serve [flags]
 
 Serves the speech-to-text HTTP API that the edge worker runs:
-  POST /v1/transcribe  WAV/FLAC body or multipart upload -> JSON transcript
+  POST /v1/transcribe  WAV/FLAC/MP3 body or multipart upload -> JSON transcript
   GET  /healthz        liveness
-  GET  /               usage
+  GET  /               usage, with every decoding option
+
+Requests past --max-concurrent running and --max-queue waiting get 503 with
+Retry-After. One line per request goes to stderr (time, client, method,
+path, status, audio seconds, milliseconds) unless --quiet.
 
 Examples:
   transcribe serve
@@ -57,25 +74,51 @@ Examples:
 
 Flags:
 `)
-		fs.PrintDefaults()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// parseServe parses serve's flags. It returns a non-negative exit code when
+// the command should stop there (help, bad flags).
+func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, int) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8081", "listen `address` (host:port)")
+	model := fs.String("model", "", "model `file` (default: the embedded model)")
+	limits := asr.DefaultLimits()
+	for _, r := range asr.LimitTable {
+		fs.Var(&limitFlag{&limits, r.Name}, r.Name, r.Help)
 	}
+	conc := fs.Int("max-concurrent", runtime.NumCPU(), "transcriptions run at once (default: the number of CPUs)")
+	queue := fs.Int("max-queue", 0, "requests that may wait for a slot (0: 4 × --max-concurrent)")
+	quiet := fs.Bool("quiet", false, "no access log")
+	origin := fs.String("cors-origin", "*", "Access-Control-Allow-Origin value (\"-\" sends no CORS headers)")
+	fs.Usage = func() {} // --help prints the usage once, to stdout; errors get a hint
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
+			serveUsage(stdout, fs)
 			return nil, exitOK
 		}
+		fmt.Fprintln(stderr, "(see transcribe serve --help)")
 		return nil, exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "transcribe serve: unexpected argument %q\n", fs.Arg(0))
 		return nil, exitUsage
 	}
-	if *maxBody <= 0 || *maxDur <= 0 {
-		fmt.Fprintln(stderr, "transcribe serve: --max-body and --max-duration must be positive")
+	if *conc < 1 || *queue < 0 {
+		fmt.Fprintln(stderr, "transcribe serve: --max-concurrent must be at least 1 and --max-queue not negative")
 		return nil, exitUsage
 	}
-	cfg := server.Config{Load: asr.Default, MaxBodyBytes: *maxBody, MaxDuration: *maxDur, AllowOrigin: *origin}
+	if *queue == 0 {
+		*queue = 4 * *conc
+	}
+	cfg := server.Config{Load: asr.Default, MaxBodyBytes: limits.MaxBytes,
+		MaxDuration:   time.Duration(limits.MaxSeconds * float64(time.Second)),
+		MaxConcurrent: *conc, MaxQueue: *queue, AllowOrigin: *origin}
+	if !*quiet {
+		cfg.AccessLog = stderr
+	}
 	if *model != "" {
 		path := *model
 		cfg.Load = func() (*asr.Model, error) { return asr.LoadFile(path) }

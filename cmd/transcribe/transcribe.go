@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,11 +20,11 @@ func init() { defaultCommand = runTranscribe }
 // exitInterrupted is the status after Ctrl-C (128 + SIGINT, as shells report it).
 const exitInterrupted = 130
 
-// hotwordList is the repeatable --hotword WORD[:BOOST] flag.
+// hotwordList is a list of --hotword values, parsed by asr.ParseHotwords.
 type hotwordList []asr.Hotword
 
 // defaultHotwordBoost is the boost of a --hotword given without one.
-const defaultHotwordBoost = 5.0
+const defaultHotwordBoost = asr.DefaultHotwordBoost
 
 func (l *hotwordList) String() string {
 	var s []string
@@ -36,53 +35,86 @@ func (l *hotwordList) String() string {
 }
 
 func (l *hotwordList) Set(s string) error {
-	w, b, hasBoost := strings.Cut(s, ":")
-	w = strings.TrimSpace(w)
-	if w == "" || strings.ContainsAny(w, " \t") {
-		return fmt.Errorf("want WORD or WORD:BOOST (one word), not %q", s)
+	o := asr.Options{Hotwords: *l}
+	if err := o.Set("hotword", s); err != nil {
+		return err
 	}
-	h := asr.Hotword{Word: strings.ToLower(w), Boost: defaultHotwordBoost}
-	if hasBoost {
-		v, err := strconv.ParseFloat(b, 64)
-		if err != nil {
-			return fmt.Errorf("boost in %q is not a number", s)
-		}
-		h.Boost = v
-	}
-	*l = append(*l, h)
+	*l = o.Hotwords
 	return nil
+}
+
+// optionFlag is a flag spelled from a row of asr.OptionTable: --NAME sets
+// the row's option through asr.Options.Set, so the CLI parses and
+// range-checks exactly as the server and the browser engine do.
+type optionFlag struct {
+	o   *asr.Options
+	row *asr.Option
+}
+
+func (f *optionFlag) String() string {
+	if f == nil || f.o == nil {
+		return ""
+	}
+	return f.row.Get(f.o)
+}
+
+func (f *optionFlag) Set(v string) error {
+	err := f.o.Set(f.row.Name, v)
+	var oe *asr.OptionError
+	if errors.As(err, &oe) {
+		return errors.New(oe.Msg) // flag names the flag and the value
+	}
+	return err
+}
+
+func (f *optionFlag) IsBoolFlag() bool { return f.row.Kind == asr.BoolOption }
+
+// cliOwnSpelling lists the table's options that the CLI spells its own
+// way: "lm" is --no-lm (--lm names an ARPA file), and "nbest" and
+// "timestamps", which also choose what txt and tsv print, are flags of the
+// transcribe mode only (registerOutputOptions).
+var cliOwnSpelling = map[string]string{"lm": "no-lm", "nbest": "nbest", "timestamps": "timestamps"}
+
+// registerOptions registers a flag for every row of asr.OptionTable but
+// those of cliOwnSpelling, setting o.
+func registerOptions(fs *flag.FlagSet, o *asr.Options) {
+	for i := range asr.OptionTable {
+		r := &asr.OptionTable[i]
+		if _, own := cliOwnSpelling[r.Name]; own {
+			continue
+		}
+		help := r.Help
+		if r.Kind == asr.HotwordsOption {
+			help += ": --hotword ecoute:8 --hotword kaldi"
+		}
+		fs.Var(&optionFlag{o, r}, r.Name, help+" ("+r.Range()+")")
+	}
 }
 
 // decodeFlags are the model and decoding flags shared by transcribing and
 // "eval --manifest".
 type decodeFlags struct {
-	model    string
-	lm       string
-	noLM     bool
-	lexicon  bool
-	beam     int
-	alpha    float64
-	beta     float64
-	blankPen float64
-	hotwords hotwordList
-	jobs     int
-	rawRate  int
-	rawFmt   string
-	rawChans int
-	channel  int
+	model string
+	lm    string
+	noLM  bool
+	opts  asr.Options // the table's options, set by their flags
+	// Copies of opts' fields for reports, set by check.
+	beam        int
+	alpha, beta float64
+	blankPen    float64
+	jobs        int
+	rawRate     int
+	rawFmt      string
+	rawChans    int
+	channel     int
 }
 
 func (d *decodeFlags) register(fs *flag.FlagSet) {
-	o := asr.DefaultOptions()
+	d.opts = asr.DefaultOptions()
 	fs.StringVar(&d.model, "model", "", "model file (default: the embedded English model)")
 	fs.StringVar(&d.lm, "lm", "", "word n-gram LM in ARPA format, replacing the model's own")
-	fs.BoolVar(&d.noLM, "no-lm", false, "decode without a language model")
-	fs.BoolVar(&d.lexicon, "lexicon", o.Lexicon, "spell only words the LM knows (and hotwords); --lexicon=false allows any spelling")
-	fs.IntVar(&d.beam, "beam", o.Beam, "beam width; 1 decodes greedily (fastest, no LM)")
-	fs.Float64Var(&d.alpha, "alpha", o.Alpha, "LM weight")
-	fs.Float64Var(&d.beta, "beta", o.Beta, "word insertion bonus")
-	fs.Float64Var(&d.blankPen, "blank-penalty", o.BlankPenalty, "subtracted from the CTC blank's log-probability before beam search; higher keeps more letters (fewer deletions)")
-	fs.Var(&d.hotwords, "hotword", fmt.Sprintf("boost WORD (a name, a rare term) in beam search, by BOOST log units (default %g); repeatable: --hotword ecoute:8 --hotword kaldi", defaultHotwordBoost))
+	fs.BoolVar(&d.noLM, "no-lm", false, "decode without a language model (the option \"lm\" of the server and the browser)")
+	registerOptions(fs, &d.opts)
 	fs.IntVar(&d.jobs, "j", runtime.NumCPU(), "files transcribed in parallel")
 	fs.IntVar(&d.rawRate, "raw-rate", 0, "inputs are headerless PCM at this sample rate (see --raw-format)")
 	fs.StringVar(&d.rawFmt, "raw-format", "s16le", "sample encoding of raw input: s16le, s16be, s24le, s32le, f32le, f64le, u8, s8, alaw, mulaw")
@@ -92,9 +124,7 @@ func (d *decodeFlags) register(fs *flag.FlagSet) {
 
 // check validates the flags; errors are usage errors.
 func (d *decodeFlags) check() error {
-	if d.beam < 1 {
-		return fmt.Errorf("--beam must be at least 1, not %d", d.beam)
-	}
+	d.beam, d.alpha, d.beta, d.blankPen = d.opts.Beam, d.opts.Alpha, d.opts.Beta, d.opts.BlankPenalty
 	if d.jobs < 1 {
 		return fmt.Errorf("-j must be at least 1, not %d", d.jobs)
 	}
@@ -165,13 +195,10 @@ func (d *decodeFlags) loadModel() (*asr.Model, string, error) {
 
 // options returns the recognizer options.
 func (d *decodeFlags) options() asr.Options {
-	o := asr.DefaultOptions()
-	o.Beam = d.beam
-	o.UseLM = !d.noLM
-	o.Lexicon = d.lexicon
-	o.Alpha, o.Beta, o.BlankPenalty = d.alpha, d.beta, d.blankPen
-	o.Hotwords = d.hotwords
-	o.Timestamps = true
+	o := d.opts
+	if d.noLM {
+		o.UseLM = false
+	}
 	return o
 }
 
@@ -288,9 +315,11 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	var f transcribeFlags
 	f.decodeFlags.register(fs)
-	fs.IntVar(&f.nbest, "nbest", 0, fmt.Sprintf("keep the N best hypotheses (txt; json keeps %d unless told)", defaultJSONNBest))
+	nbestRow, _ := asr.LookupOption("nbest")
+	tsRow, _ := asr.LookupOption("timestamps")
+	fs.Var(&optionFlag{&f.opts, nbestRow}, "nbest", nbestRow.Help+" ("+nbestRow.Range()+"); json keeps them, txt prints them only when --nbest is given")
 	fs.StringVar(&f.format, "format", "txt", "output format: "+strings.Join(outputFormats, ", "))
-	fs.BoolVar(&f.timestamps, "timestamps", false, "txt: a time range per phrase; tsv: one line per word with times and confidence")
+	fs.Var(&optionFlag{&f.opts, tsRow}, "timestamps", tsRow.Help+"; --timestamps=false leaves them out of json; given, txt prints a time range per phrase and tsv one line per word with times and confidence")
 	fs.StringVar(&f.logits, "logits", "", "also write the per-frame log-probabilities [frames][tokens] as float32 .npy to `OUT.npy` (a folder of NAME.npy with several inputs; runs the network a second time)")
 	fs.StringVar(&f.out, "o", "", "write the output to `FILE` (replaced only when done)")
 	fs.StringVar(&f.outDir, "output-dir", "", "write one file per input into `DIR`, named after the input (NAME.FORMAT)")
@@ -322,8 +351,15 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if !contains(outputFormats, f.format) {
 		return usageErr("unknown --format %q; want one of %s", f.format, strings.Join(outputFormats, ", "))
 	}
-	if f.nbest < 0 {
-		return usageErr("--nbest must not be negative")
+	// nbest and timestamps also choose what txt and tsv print: only when
+	// given. json carries what the options say (3 hypotheses, word times).
+	f.nbest = 0
+	if f.format == "json" || flagGiven(fs, "nbest") {
+		f.nbest = f.opts.NBest
+	}
+	f.timestamps = flagGiven(fs, "timestamps") && f.opts.Timestamps
+	if (f.format == "srt" || f.format == "vtt") && !f.opts.Timestamps {
+		return usageErr("--format %s needs word times; drop --timestamps=false", f.format)
 	}
 	if f.out != "" && f.outDir != "" {
 		return usageErr("-o and --output-dir contradict each other")
@@ -358,10 +394,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	names := outputNames(inputs)
 
-	if f.format == "json" && !flagGiven(fs, "nbest") {
-		f.nbest = defaultJSONNBest
-	}
-	if f.beam == 1 && (f.lm != "" || len(f.hotwords) > 0) {
+	if f.opts.Beam == 1 && (f.lm != "" || len(f.opts.Hotwords) > 0) {
 		fmt.Fprintln(stderr, "transcribe: warning: --lm and --hotword act in beam search only; --beam 1 decodes greedily")
 	}
 
@@ -439,10 +472,6 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	return exitOK
 }
-
-// defaultJSONNBest is the n-best list length of --format json when --nbest
-// is not given.
-const defaultJSONNBest = asr.JSONNBest
 
 // flagGiven reports whether the flag was set on the command line.
 func flagGiven(fs *flag.FlagSet, name string) bool {
