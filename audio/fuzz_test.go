@@ -2,6 +2,8 @@ package audio
 
 import (
 	"bytes"
+	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,5 +85,54 @@ func FuzzDecodeFLAC(f *testing.F) {
 			return
 		}
 		checkDecoded(t, in, p, cerr, cfg)
+	})
+}
+
+// FuzzDecodeRaw decodes headerless PCM under any format the caller may
+// give: an unusable format is a *FormatError (a rate out of range a
+// *RateError), never a panic; a decode has
+// one sample per whole frame of the input, finite, within [-1, 1] for the
+// integer and G.711 encodings, at the given rate. Seeded with the data
+// chunks of the committed clips.
+func FuzzDecodeRaw(f *testing.F) {
+	for _, c := range []struct {
+		file string
+		enc  Encoding
+		ch   int
+	}{
+		{"clip8k.wav", S16, 1}, {"clip_stereo.wav", S16, 2}, {"clip_u8.wav", U8, 1},
+		{"clip_f32.wav", F32, 1}, {"clip_alaw.wav", ALaw, 1}, {"clip_s24.wav", S24, 1},
+	} {
+		b, err := os.ReadFile(filepath.Join(clipDir, c.file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		data := b[min(len(b), 44):min(len(b), 44+512)]
+		f.Add(data, 8000, uint8(c.enc), c.ch, -1)
+		f.Add(data, 16000, uint8(c.enc), c.ch, c.ch-1)
+	}
+	f.Add([]byte{1, 2, 3}, 0, uint8(S16), 1, -1)
+	f.Add([]byte{}, 16000, uint8(F64BE), 3, 2)
+	f.Fuzz(func(t *testing.T, in []byte, rate int, enc uint8, channels, channel int) {
+		raw := RawFormat{Rate: rate, Encoding: Encoding(enc), Channels: channels}
+		p, err := DecodeWithOptions(bytes.NewReader(in), DecodeOptions{Channel: channel, Raw: &raw})
+		if err != nil {
+			var fe *FormatError
+			var re *RateError
+			if !errors.As(err, &fe) && !errors.As(err, &re) {
+				t.Fatalf("%+v channel %d: error %T %v, want *FormatError or *RateError", raw, channel, err, err)
+			}
+			return
+		}
+		frame := raw.Encoding.BytesPerSample() * channels
+		if p.Rate != rate || p.Channels != channels || len(p.Samples) != len(in)/frame {
+			t.Fatalf("%+v: rate %d, %d channels, %d samples from %d bytes", raw, p.Rate, p.Channels, len(p.Samples), len(in))
+		}
+		bounded := raw.Encoding != F32 && raw.Encoding != F64 && raw.Encoding != F32BE && raw.Encoding != F64BE
+		for i, v := range p.Samples {
+			if v != v || math.IsInf(float64(v), 0) || (bounded && (v < -1 || v > 1)) {
+				t.Fatalf("%+v: sample %d is %v", raw, i, v)
+			}
+		}
 	})
 }
