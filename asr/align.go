@@ -192,7 +192,9 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 		w.Score = s / float64(f1-f0)
 		w.Confidence = math.Exp(w.Score)
 		w.Low = w.Score < o.LowScore
-		w.Start, w.End = min(times.start(f0), dur), min(times.end(f1-1), dur)
+		// Chunk clocks can overlap by a fraction of a frame: keep words in order.
+		w.Start = min(max(times.start(f0), prevEnd), dur)
+		w.End = max(min(times.end(f1-1), dur), w.Start)
 		prevEnd = w.End
 	}
 	res.ProcessingTime = time.Since(start).Seconds()
