@@ -5,7 +5,7 @@
 // long, transcribes it once, and prints the RTF, the chunk count, the last
 // word times and the peak resident memory.
 //
-//	GOMAXPROCS=1 go run ./asr/internal/asrbench -clip testdata/asr/weather.wav -minutes 60
+//	GOMAXPROCS=1 go run ./scripts/bench/asrbench -clip testdata/asr/weather.wav -minutes 60
 //
 // It reads the process's peak memory with getrusage, so it builds natively only.
 package main
