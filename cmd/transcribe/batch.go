@@ -38,6 +38,7 @@ type outcome struct {
 	res    *asr.Result
 	record []byte
 	err    error
+	warn   error // printed on stderr, the input still transcribed (a truncated file)
 	bytes  int64 // input size, for the progress estimate
 }
 
@@ -182,6 +183,10 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 		st.done++
 		bar.done++
 		bar.doneBytes += o.bytes
+		if o.warn != nil {
+			bar.clear()
+			fmt.Fprintf(b.stderr, "transcribe: %s: warning: %v\n", j.in.name, o.warn)
+		}
 		if o.err != nil {
 			st.failed++
 			bar.clear()
@@ -241,6 +246,9 @@ func (b *batch) process(i int, in *input) (o *outcome) {
 		return o
 	}
 	data = nil
+	if p.Truncated != nil {
+		o.warn = p.Truncated
+	}
 	if p.Rate <= 0 {
 		o.err = fmt.Errorf("sample rate %d", p.Rate)
 		return o

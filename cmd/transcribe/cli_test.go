@@ -417,13 +417,21 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("--help: exit %d, lacks %q", r.code, want)
 		}
 	}
+	// A model or LM that cannot be loaded is a setup error (2), not "some
+	// inputs failed" (1).
 	r = cli(t, "", nil, "--model", "/no/such/model", hello)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "/no/such/model") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "/no/such/model") {
 		t.Errorf("missing model: exit %d, %q", r.code, r.stderr)
 	}
 	r = cli(t, "", nil, "--model", hello, hello)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "model file") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "model file") {
 		t.Errorf("a WAV as model: exit %d, %q", r.code, r.stderr)
+	}
+	for _, lmArg := range []string{"/no/such/lm.arpa", hello} {
+		r = cli(t, "", nil, "--model", model, "--lm", lmArg, hello)
+		if r.code != exitUsage || !strings.Contains(r.stderr, lmArg) || r.stdout != "" {
+			t.Errorf("--lm %s: exit %d, %q", lmArg, r.code, r.stderr)
+		}
 	}
 	// train --vtlp takes exactly three numbers, --dropout a probability
 	// below 1, --inter-ctc a weight below 1 and --phone-ctc a weight and a
@@ -667,5 +675,205 @@ func TestInterrupt(t *testing.T) {
 		if f.Name() != "list" {
 			t.Errorf("left behind: %s", f.Name())
 		}
+	}
+}
+
+// "transcribe version" is the --version subcommand, not a file name; the
+// model's provenance names no folder of the training machine and says
+// which decoding its dev figures used.
+func TestVersionCommand(t *testing.T) {
+	v := cli(t, "", nil, "--version")
+	r := cli(t, "", nil, "version")
+	if r.code != 0 || r.stdout != v.stdout || r.stderr != "" {
+		t.Errorf("version: exit %d, stdout %q (--version %q), stderr %q", r.code, r.stdout, v.stdout, r.stderr)
+	}
+	if r := cli(t, "", nil, "version", "extra"); r.code != exitUsage || !strings.Contains(r.stderr, "./version") {
+		t.Errorf("version extra: exit %d, %q", r.code, r.stderr)
+	}
+	m, err := asr.Default()
+	if err != nil {
+		t.Skip("no default model:", err)
+	}
+	for _, c := range m.Config.Provenance.Corpus {
+		if dir := filepath.Dir(c); dir != "." && strings.Contains(v.stdout, dir) {
+			t.Errorf("--version names the training machine's folder %s:\n%s", dir, v.stdout)
+		}
+	}
+	if strings.Contains(v.stdout, "dev: ") && !strings.Contains(v.stdout, "greedy decoding") {
+		t.Errorf("--version does not say which decoding the dev figures used:\n%s", v.stdout)
+	}
+	// A model trained elsewhere, with absolute and Windows paths.
+	c := *m
+	c.Config.Provenance.Corpus = []string{"/home/someone/corpus/train.tsv", `C:\data\dev.tsv`, "rel.tsv"}
+	got := describeModel("x", &c, 1)
+	if !strings.Contains(got, "corpus: train.tsv, dev.tsv, rel.tsv\n") {
+		t.Errorf("corpus line:\n%s", got)
+	}
+}
+
+// -o into a folder that does not exist, or onto a folder, names the file
+// asked for, not the temporary file written beside it.
+func TestOutputFileErrors(t *testing.T) {
+	model, _ := filepath.Abs(smallModel)
+	hello, _ := filepath.Abs(helloWAV)
+	dir := t.TempDir()
+	for _, out := range []string{filepath.Join(dir, "nonexistent", "x.txt"), dir} {
+		r := cli(t, "", nil, "--model", model, "-o", out, hello)
+		if r.code != exitFailed || !strings.Contains(r.stderr, out+":") || strings.Contains(r.stderr, ".tmp") {
+			t.Errorf("-o %s: exit %d, stderr %q", out, r.code, r.stderr)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// A WAV cut inside its data is transcribed up to the cut, with a warning on
+// stderr; a header claiming 1 Hz is refused (it would be 13 hours of audio).
+func TestTruncatedAndLyingHeaders(t *testing.T) {
+	model, _ := filepath.Abs(smallModel)
+	dir := t.TempDir()
+	hello := mustRead(t, helloWAV)
+	whole, err := audio.Decode(bytes.NewReader(hello))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := len(hello) * 2 / 3
+	os.WriteFile(filepath.Join(dir, "cut.wav"), hello[:cut], 0o644)
+	r := cli(t, dir, nil, "--model", model, "--format", "tsv", "cut.wav")
+	want := fmt.Sprintf("transcribe: cut.wav: warning: audio: wav: truncated: decoded %.1f s of the %.1f s the header announces\n",
+		float64((cut-44)/2)/float64(whole.Rate), whole.Duration().Seconds())
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "cut.wav\t") || !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("truncated WAV: exit %d, stdout %q, stderr %q; want the warning %q", r.code, r.stdout, r.stderr, want)
+	}
+	// 93 KB of samples whose header claims 1 Hz.
+	w := bytes.Clone(hello[:44])
+	if string(w[36:40]) != "data" {
+		t.Fatalf("hello.wav: data chunk not at byte 36")
+	}
+	data := make([]byte, 93*1000)
+	binary.LittleEndian.PutUint32(w[24:], 1)
+	binary.LittleEndian.PutUint32(w[28:], 2)
+	binary.LittleEndian.PutUint32(w[40:], uint32(len(data)))
+	os.WriteFile(filepath.Join(dir, "1hz.wav"), append(w, data...), 0o644)
+	r = cli(t, dir, nil, "--model", model, "1hz.wav")
+	if r.code != exitFailed || r.stdout != "" || !strings.Contains(r.stderr, "1hz.wav: ") || !strings.Contains(r.stderr, "sample rate 1 Hz") {
+		t.Errorf("1 Hz WAV: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// lm build refuses a corpus without words (it used to write "NaN <unk>"),
+// and writes no output file.
+func TestLMBuildEmptyCorpus(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "empty.txt"), []byte("\n  \n"), 0o644)
+	r := cli(t, dir, nil, "lm", "build", "--order", "3", "empty.txt", "-o", "lm.arpa")
+	if r.code == 0 || !strings.Contains(r.stderr, "empty corpus") {
+		t.Errorf("lm build on an empty corpus: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lm.arpa")); err == nil {
+		t.Error("lm build on an empty corpus wrote lm.arpa")
+	}
+}
+
+// The recipe's training options hold no path of the machine that made the
+// default model: data and output come from --train, --dev and -o (as
+// scripts/recipe.sh passes them).
+func TestTrainConfigPortable(t *testing.T) {
+	cfg := filepath.Join(root, "asr", "default", "train.json")
+	var v any
+	if err := json.Unmarshal(mustRead(t, cfg), &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch x := v.(type) {
+		case string:
+			if strings.HasPrefix(x, "/") || filepath.IsAbs(x) {
+				t.Errorf("%s: %s is an absolute path %q", cfg, key, x)
+			}
+		case []any:
+			for _, e := range x {
+				walk(key, e)
+			}
+		case map[string]any:
+			for k, e := range x {
+				walk(k, e)
+			}
+		}
+	}
+	walk("", v)
+	// (Never run it without --print-config here: with data paths that exist
+	// it would train.)
+	r := cli(t, "", nil, "train", "--config", cfg, "--train", "a.tsv", "--dev", "b.tsv", "-o", "m.safetensors", "--print-config")
+	for _, want := range []string{`"train": [
+    "a.tsv"
+  ]`, `"dev": [
+    "b.tsv"
+  ]`, `"out": "m.safetensors"`} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("train --print-config with the recipe's flags: exit %d, lacks %q", r.code, want)
+		}
+	}
+}
+
+// The README says how to install transcribe, with the module path and Go
+// version of go.mod; its command examples name real subcommands; the
+// arecord example sends raw PCM (arecord writes a WAV header by default,
+// which --raw-rate would read as samples); and the browser demo's build
+// step is there.
+func TestReadme(t *testing.T) {
+	readme := string(mustRead(t, filepath.Join(root, "README.md")))
+	gomod := string(mustRead(t, filepath.Join(root, "go.mod")))
+	module := regexp.MustCompile(`(?m)^module (\S+)`).FindStringSubmatch(gomod)
+	goVer := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindStringSubmatch(gomod)
+	if module == nil || goVer == nil {
+		t.Fatal("go.mod: no module or go line")
+	}
+	for _, want := range []string{
+		"go install " + module[1] + "/cmd/transcribe@latest",
+		"go build -o transcribe ./cmd/transcribe",
+		"Go " + goVer[1] + " or later",
+		"scripts/build-wasm.sh",
+		"./scripts/test.sh --full",
+	} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(readme, -1)
+	if len(blocks) == 0 {
+		t.Fatal("README: no sh blocks")
+	}
+	quick := strings.Split(strings.TrimSpace(blocks[0][1]), "\n")
+	if len(quick) != 2 || !strings.HasPrefix(quick[0], "go run ./cmd/transcribe ") || !strings.HasPrefix(quick[1], "./scripts/test.sh ") {
+		t.Errorf("README quick start is not the two commands:\n%s", blocks[0][1])
+	}
+	if st, err := os.Stat(filepath.Join(root, "scripts", "test.sh")); err != nil || st.Mode()&0o111 == 0 {
+		t.Errorf("scripts/test.sh is not an executable file: %v", err)
+	}
+	n := 0
+	for _, b := range blocks {
+		for _, line := range strings.Split(b[1], "\n") {
+			if strings.Contains(line, "arecord ") && !strings.Contains(line, "-t raw") {
+				t.Errorf("README: arecord without -t raw: %s", line)
+			}
+			_, rest, ok := strings.Cut(line, "transcribe ")
+			f := strings.Fields(rest)
+			if !ok || len(f) == 0 || strings.HasPrefix(line, "go ") {
+				continue
+			}
+			w := f[0]
+			if strings.HasPrefix(w, "-") || strings.ContainsAny(w, "./") {
+				continue // flags, or a file to transcribe
+			}
+			n++
+			if commands[w] == nil {
+				t.Errorf("README: %q is not a transcribe command: %s", w, line)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("README: only %d subcommand examples found", n)
 	}
 }

@@ -18,7 +18,7 @@ import (
 const (
 	exitOK     = 0 // everything worked
 	exitFailed = 1 // some inputs failed; the rest were processed
-	exitUsage  = 2 // bad flags or arguments
+	exitUsage  = 2 // bad flags or arguments, or a model or LM that cannot be loaded: nothing was done
 )
 
 // A command is one subcommand of transcribe.
@@ -103,6 +103,7 @@ Commands:
 	fmt.Fprint(w, `
 Run "transcribe COMMAND --help" for a command's flags and examples.
 
-Exit status: 0 ok, 1 some inputs failed, 2 usage error.
+Exit status: 0 ok, 1 some inputs failed (the rest were processed), 2 usage or
+setup error (bad flags or arguments, a --model or --lm that cannot be loaded).
 `)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -282,30 +283,55 @@ func (d *dirSink) abort()       {}
 
 // atomicFile is written under a temporary name in the destination's folder
 // and renamed over the destination on commit, so readers never see a
-// partial file and an interrupted run leaves the old one (or none).
+// partial file and an interrupted run leaves the old one (or none). Its
+// errors name the destination, never the temporary file.
 type atomicFile struct {
 	*os.File
 	dest string
 }
 
 func createAtomic(dest string) (*atomicFile, error) {
+	if st, err := os.Stat(dest); err == nil && st.IsDir() {
+		return nil, &os.PathError{Op: "create", Path: dest, Err: errors.New("is a directory")}
+	}
 	f, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
 	if err != nil {
-		return nil, err
+		return nil, destErr("create", dest, err)
 	}
 	return &atomicFile{File: f, dest: dest}, nil
+}
+
+// destErr restates an error about a temporary file as one about dest.
+func destErr(op, dest string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return &os.PathError{Op: op, Path: dest, Err: err}
+}
+
+func (a *atomicFile) Write(b []byte) (int, error) {
+	n, err := a.File.Write(b)
+	return n, destErr("write", a.dest, err)
 }
 
 func (a *atomicFile) commit() error {
 	if err := a.File.Close(); err != nil {
 		os.Remove(a.Name())
-		return err
+		return destErr("write", a.dest, err)
 	}
 	// CreateTemp makes the file 0600; give it the usual permissions.
 	os.Chmod(a.Name(), 0o644)
 	if err := os.Rename(a.Name(), a.dest); err != nil {
 		os.Remove(a.Name())
-		return err
+		return destErr("write", a.dest, err)
 	}
 	return nil
 }

@@ -232,7 +232,7 @@ Examples:
   transcribe --format json --nbest 3 a.wav     words with times and confidences, 3 best guesses
   transcribe --timestamps meeting.wav          text with a time range per phrase
   sox in.mp3 -t wav - | transcribe -           read stdin
-  arecord -f S16_LE -r 16000 -d 5 | transcribe --raw-rate 16000 -
+  arecord -t raw -f S16_LE -r 16000 -c 1 -d 5 | transcribe --raw-rate 16000 -
   transcribe -j 2 --format tsv --list files.txt -o hyp.tsv
                                                thousands of files, results in list order
   transcribe --scp data/test/wav.scp --format trn > hyp.trn     Kaldi wav.scp input
@@ -283,7 +283,8 @@ Flags:
 Exit status:
   0    every input was transcribed
   1    some inputs failed (each is named on stderr); the rest were transcribed
-  2    usage error: bad flags or arguments, nothing was done
+  2    usage or setup error: bad flags or arguments, or a --model or --lm
+       that cannot be loaded; nothing was done
   130  interrupted (Ctrl-C); no partial output file is left behind
 `)
 }
@@ -401,7 +402,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	m, _, err := f.decodeFlags.loadModel()
 	if err != nil {
 		fmt.Fprintln(stderr, "transcribe:", err)
-		return exitFailed
+		return exitUsage // a setup error: nothing was transcribed
 	}
 	o := f.decodeFlags.options()
 	o.NBest = f.nbest

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -10,6 +11,23 @@ import (
 
 	"github.com/ecoute/ecoute/asr"
 )
+
+func init() {
+	register(&command{name: "version", summary: "print the version and the default model's provenance (same as --version)", run: runVersion})
+}
+
+func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+			fmt.Fprint(stdout, "Usage: transcribe version\n\nPrints the program version, and the embedded default model's size, architecture\nand provenance. A file named \"version\" is transcribed with \"transcribe ./version\".\n")
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "transcribe version: unexpected argument %q (to transcribe a file named version, write ./version)\n", args[0])
+		return exitUsage
+	}
+	printVersion(stdout)
+	return exitOK
+}
 
 // version is set at link time by release builds
 // (go build -ldflags "-X main.version=v1.2.3"); otherwise it comes from the
@@ -109,7 +127,12 @@ func describeModel(name string, m *asr.Model, size int) string {
 		fmt.Fprintf(&b, "  provenance: %s\n", strings.Join(parts, ", "))
 	}
 	if len(p.Corpus) > 0 {
-		fmt.Fprintf(&b, "  corpus: %s\n", strings.Join(p.Corpus, ", "))
+		// File names only: the folders are the training machine's.
+		names := make([]string, len(p.Corpus))
+		for i, c := range p.Corpus {
+			names[i] = path.Base(strings.ReplaceAll(c, "\\", "/"))
+		}
+		fmt.Fprintf(&b, "  corpus: %s\n", strings.Join(names, ", "))
 	}
 	if len(p.Dev) > 0 {
 		keys := make([]string, 0, len(p.Dev))
@@ -121,7 +144,12 @@ func describeModel(name string, m *asr.Model, size int) string {
 		for _, k := range keys {
 			ds = append(ds, fmt.Sprintf("%s %.3g", k, p.Dev[k]))
 		}
-		fmt.Fprintf(&b, "  dev: %s\n", strings.Join(ds, ", "))
+		how := ""
+		if strings.HasPrefix(p.Trainer, "ecoute") {
+			// train.Run scores its dev set with greedy decoding, no LM.
+			how = " (the trainer's greedy decoding, without the LM; transcribe's default decoding is beam search with the LM)"
+		}
+		fmt.Fprintf(&b, "  dev: %s%s\n", strings.Join(ds, ", "), how)
 	}
 	if p.Notes != "" {
 		fmt.Fprintf(&b, "  notes: %s\n", p.Notes)
