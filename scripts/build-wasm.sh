@@ -1,6 +1,6 @@
 #!/bin/sh
 # build-wasm.sh: builds ecoute's browser module, web/ecoute.wasm, from
-# cmd/wasm, and copies Go's matching wasm_exec.js beside it. Both are build
+# wasm/browser, and copies Go's matching wasm_exec.js beside it. Both are build
 # outputs (gitignored); build them before `go build ./cmd/transcribe` so that
 # `transcribe web` embeds them.
 #
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 out=${OUT:-web}
 mkdir -p "$out"
 version=$(git describe --always --dirty 2>/dev/null || echo dev)
-GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w -X main.version=$version" -o "$out/ecoute.wasm.tmp" ./cmd/wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w -X main.version=$version" -o "$out/ecoute.wasm.tmp" ./wasm/browser
 if [ -n "${OPT:-}" ]; then
 	# Go's wasm uses sign-extension and saturating float-to-int operations
 	# (and bulk memory since Go 1.24): enable them for the optimizer.

@@ -8,9 +8,10 @@
 // (a panic included) into an error. The JavaScript bindings ([Register], built
 // only for js/wasm) put that engine on globalThis.ecoute; every call returns
 // a Promise, and errors reject it with a message instead of stopping the Go
-// runtime. cmd/wasm is the main package that the browser loads; web/ holds the
-// page, the Web Worker that runs the module off the main thread, and
-// web/ecoute.d.ts, the typed API pages use:
+// runtime. Its main packages are wasm/browser, the module the browser loads,
+// and wasm/worker, the edge worker. web/ holds the page, the Web Worker that
+// runs the module off the main thread, and web/ecoute.d.ts, the typed API
+// pages use:
 //
 //	import { Ecoute } from "./ecoute.js";
 //	const asr = await Ecoute.load();                  // embedded default model

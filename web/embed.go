@@ -1,7 +1,7 @@
 // Package web is ecoute's browser demo: static files (index.html, app.js,
 // the ecoute.js API with its ecoute.d.ts types, the Web Worker and
 // AudioWorklet scripts, a service worker for offline use) plus the
-// WebAssembly module built from ../cmd/wasm. `transcribe web` serves them
+// WebAssembly module built from ../wasm/browser. `transcribe web` serves them
 // from [Files]; any static host serves them just as well.
 //
 // The module (ecoute.wasm) and Go's wasm_exec.js are build outputs, not
