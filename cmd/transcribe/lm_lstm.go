@@ -209,16 +209,6 @@ Flags:
 	fmt.Fprintf(stderr, "%s model: vocabulary %d, %d parameters; %d training, %d validation tokens; %s lr %g, bptt %d, batch %d\n",
 		m.Vocab.Level, m.V, m.NumParams(), len(trainIDs), len(validIDs), tr.Cfg.Optimizer, tr.LR, tr.Cfg.BPTT, tr.Cfg.Batch)
 
-	save := func(path string, f func(io.Writer) error) bool {
-		if path == "" {
-			return true
-		}
-		if err := writeFileAtomic(path, f); err != nil {
-			fmt.Fprintf(stderr, "transcribe lm train: %v\n", err)
-			return false
-		}
-		return true
-	}
 	unit := func(loss float64) string {
 		if m.Vocab.Level == lstmlm.Char {
 			return fmt.Sprintf("loss %.4f (%.4f bpc)", loss, loss/math.Ln2)
@@ -226,14 +216,25 @@ Flags:
 		return fmt.Sprintf("loss %.4f (ppl %.2f)", loss, math.Exp(loss))
 	}
 	start := time.Now()
-	runSteps, stopped := 0, false
-	lastLog, lastTok := time.Now(), 0
-	tokens := 0
-	for tr.Epochs < *epochs && !stopped {
-		var sum float64
-		var n int
-		done := tr.Epoch(trainIDs, func(s lstmlm.StepInfo) bool {
-			runSteps++
+	lastLog, lastTok, tokens := time.Now(), 0, 0
+	var sum float64
+	var n int
+	res, err := tr.Run(trainIDs, validIDs, lstmlm.RunOptions{
+		Epochs: *epochs, EvalBatch: *evalBatch, CheckpointEvery: *ckptEvery, MaxSteps: *maxSteps, EvalOnStop: *finalEval,
+		Stop: func() bool { return *maxTime > 0 && time.Since(start) > *maxTime },
+		SaveBest: func(m *lstmlm.Model) error {
+			if *out == "" {
+				return nil
+			}
+			return writeFileAtomic(*out, m.Save)
+		},
+		SaveCheckpoint: func(t *lstmlm.Trainer) error {
+			if *ckpt == "" {
+				return nil
+			}
+			return writeFileAtomic(*ckpt, t.SaveCheckpoint)
+		},
+		Step: func(s lstmlm.StepInfo) {
 			tokens += tr.Cfg.BPTT * tr.Cfg.Batch
 			sum += s.Loss
 			n++
@@ -244,46 +245,21 @@ Flags:
 				sum, n = 0, 0
 				lastLog, lastTok = time.Now(), tokens
 			}
-			if *ckpt != "" && *ckptEvery > 0 && s.Step%*ckptEvery == 0 {
-				save(*ckpt, tr.SaveCheckpoint)
-			}
-			if *maxSteps > 0 && runSteps >= *maxSteps || *maxTime > 0 && time.Since(start) > *maxTime {
-				stopped = true
-				return false
-			}
-			return true
-		})
-		if !done {
-			break
-		}
-		vl := m.Evaluate(validIDs, *evalBatch, tr.Cfg.BPTT).Loss
-		lrWas := tr.LR
-		improved := tr.EndEpoch(vl)
-		fmt.Fprintf(stderr, "end of epoch %d | %s | valid %s | lr %g | %s\n", tr.Epochs, unit(tr.History[len(tr.History)-1].TrainLoss), unit(vl), lrWas, time.Since(start).Round(time.Second))
-		if improved && !save(*out, m.Save) {
-			return exitFailed
-		}
-		if !save(*ckpt, tr.SaveCheckpoint) {
-			return exitFailed
-		}
+		},
+		Epoch: func(e lstmlm.EpochStats) {
+			fmt.Fprintf(stderr, "end of epoch %d | %s | valid %s | lr %g | %s\n", e.Epoch, unit(e.TrainLoss), unit(e.ValidLoss), e.LR, time.Since(start).Round(time.Second))
+		},
+	})
+	if err != nil {
+		return fail(exitFailed, "%v", err)
 	}
 	el := time.Since(start).Seconds()
-	fmt.Fprintf(stderr, "trained %d steps, %d tokens in %.1f s: %.1f tok/s\n", runSteps, tokens, el, float64(tokens)/el)
-	if stopped {
-		if !save(*ckpt, tr.SaveCheckpoint) {
-			return exitFailed
-		}
+	fmt.Fprintf(stderr, "trained %d steps, %d tokens in %.1f s: %.1f tok/s\n", res.Steps, res.Tokens, el, float64(res.Tokens)/el)
+	if res.Stopped {
 		if !*finalEval {
 			return exitOK
 		}
-		vl := m.Evaluate(validIDs, *evalBatch, tr.Cfg.BPTT)
-		fmt.Fprintf(stderr, "stopped in epoch %d at chunk row %d after %d steps (%s): current model valid %s\n", tr.Epochs+1, tr.Pos, runSteps, time.Since(start).Round(time.Second), unit(vl.Loss))
-		if math.IsInf(tr.BestValid, 1) || vl.Loss < tr.BestValid {
-			// No finished epoch yet, or better than the best: keep this model.
-			if !save(*out, m.Save) {
-				return exitFailed
-			}
-		}
+		fmt.Fprintf(stderr, "stopped in epoch %d at chunk row %d after %d steps (%s): current model valid %s\n", tr.Epochs+1, tr.Pos, res.Steps, time.Since(start).Round(time.Second), unit(res.StopValid))
 		if *ckpt != "" {
 			fmt.Fprintf(stderr, "resume with --resume %s\n", *ckpt)
 		}
