@@ -433,6 +433,12 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("--lm %s: exit %d, %q", lmArg, r.code, r.stderr)
 		}
 	}
+	man := filepath.Join(t.TempDir(), "m.tsv")
+	os.WriteFile(man, []byte(hello+"\thello\n"), 0o644)
+	r = cli(t, "", nil, "eval", "--manifest", man, "--model", "/no/such/model")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "/no/such/model") {
+		t.Errorf("eval --manifest with a missing model: exit %d, %q", r.code, r.stderr)
+	}
 	// train --vtlp takes exactly three numbers, --dropout a probability
 	// below 1, --inter-ctc a weight below 1 and --phone-ctc a weight and a
 	// file; good values reach the options (the trainer checks the rest).

@@ -132,7 +132,8 @@ Flags:
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, `
 Exit status: 0 all scored, 1 some audio failed (scored as deletions), some
-lines were left out, or unreadable data, 2 usage error.
+lines were left out, or unreadable data, 2 usage or setup error (a --model or
+--lm that cannot be loaded).
 `)
 	}
 	for _, a := range args {
@@ -179,7 +180,7 @@ lines were left out, or unreadable data, 2 usage error.
 	m, modelName, err := d.loadModel()
 	if err != nil {
 		fmt.Fprintln(stderr, "transcribe eval:", err)
-		return exitFailed
+		return exitUsage // a setup error, as in transcribing
 	}
 	loadTime := time.Since(loadStart)
 	rec := asr.NewRecognizer(m, d.options())
