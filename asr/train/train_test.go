@@ -122,23 +122,30 @@ func TestTrainLearnsToyCorpus(t *testing.T) {
 	}
 }
 
+// transcribeToy transcribes toy utterance n of dir with r.
+func transcribeToy(t *testing.T, r *asr.Recognizer, dir string, n int) *asr.Result {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := audio.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Transcribe(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 func checkToyRecognizer(t *testing.T, dir string, m *asr.Model, o asr.Options) {
 	r := asr.NewRecognizer(m, o)
 	right := 0
 	for n, want := range toyTexts {
-		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := audio.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := r.Transcribe(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := transcribeToy(t, r, dir, n)
 		if res.Text == want {
 			right++
 		} else {
@@ -386,19 +393,7 @@ func TestTrainSentencePiece(t *testing.T) {
 	r := asr.NewRecognizer(m, asr.Options{})
 	right := 0
 	for n, want := range toyTexts {
-		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("u%02d.wav", n)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := audio.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := r.Transcribe(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := transcribeToy(t, r, dir, n)
 		if got := strings.Join(strings.Fields(res.Text), " "); got == want {
 			right++
 		} else {
