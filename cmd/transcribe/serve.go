@@ -89,7 +89,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, int) {
 	for _, r := range asr.LimitTable {
 		fs.Var(&limitFlag{&limits, r.Name}, r.Name, r.Help)
 	}
-	conc := fs.Int("max-concurrent", runtime.NumCPU(), "transcriptions run at once (default: the number of CPUs)")
+	conc := fs.Int("max-concurrent", min(runtime.NumCPU(), server.MaxDefaultConcurrent), fmt.Sprintf("transcriptions run at once (default: the number of CPUs, at most %d, which keeps memory under 1 GB)", server.MaxDefaultConcurrent))
 	queue := fs.Int("max-queue", 0, "requests that may wait for a slot (0: 4 × --max-concurrent)")
 	quiet := fs.Bool("quiet", false, "no access log")
 	origin := fs.String("cors-origin", "*", "Access-Control-Allow-Origin value (\"-\" sends no CORS headers)")
