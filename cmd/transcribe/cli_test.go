@@ -883,3 +883,36 @@ func TestReadme(t *testing.T) {
 		t.Errorf("README: only %d subcommand examples found", n)
 	}
 }
+
+// transcribe web without the WebAssembly module (a folder without it, as a
+// binary built before scripts/build-wasm.sh has) still serves, and says on
+// stderr what is missing and how to build it.
+func TestWebWithoutModule(t *testing.T) {
+	if cliBinary == "" {
+		t.Fatal("the transcribe binary did not build")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>page</p>"), 0o644)
+	cmd := exec.Command(cliBinary, "web", "--dir", dir, "--addr", "127.0.0.1:0")
+	var e bytes.Buffer
+	cmd.Stderr = &e
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	// The "serving" line comes after the warning.
+	line := make([]byte, 200)
+	n, _ := stdout.Read(line)
+	if !strings.HasPrefix(string(line[:n]), "serving ") {
+		t.Fatalf("stdout %q", line[:n])
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if s := e.String(); !strings.Contains(s, "warning: ") || !strings.Contains(s, "scripts/build-wasm.sh") || !strings.Contains(s, "rebuild transcribe") {
+		t.Errorf("stderr %q: want a warning naming scripts/build-wasm.sh and the rebuild", s)
+	}
+}
