@@ -1,11 +1,16 @@
 package asr
 
 import (
+	"bytes"
 	"errors"
 	"math"
+	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ecoute/ecoute/audio"
 )
 
 func TestOptionsSet(t *testing.T) {
@@ -143,5 +148,88 @@ func TestLimitsSet(t *testing.T) {
 		if err := l.Set(c[0], c[1]); !errors.Is(err, ErrOption) || l.MaxSeconds != 1 {
 			t.Errorf("Set(%q, %q) = %v, %+v; want ErrOption and no change", c[0], c[1], err, l)
 		}
+	}
+}
+
+// TestMinConfidence checks that words under the threshold leave Text and
+// Words, and only those.
+func TestMinConfidence(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wav, err := os.ReadFile("../testdata/hello.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := DefaultOptions()
+	all, err := Recognize(m, o, Limits{}, wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Words) < 2 {
+		t.Fatalf("hello.wav gave %d words", len(all.Words))
+	}
+	cs := make([]float64, len(all.Words))
+	for i, w := range all.Words {
+		cs[i] = w.Confidence
+	}
+	sort.Float64s(cs)
+	o.MinConfidence = cs[len(cs)/2]
+	some, err := Recognize(m, o, Limits{}, wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, w := range all.Words {
+		if w.Confidence >= o.MinConfidence {
+			kept = append(kept, w.Word)
+		}
+	}
+	var got []string
+	for _, w := range some.Words {
+		got = append(got, w.Word)
+	}
+	if !reflect.DeepEqual(got, kept) || some.Text != strings.Join(kept, " ") || len(kept) == len(all.Words) {
+		t.Errorf("threshold %g: words %q text %q; want %q of %d", o.MinConfidence, got, some.Text, kept, len(all.Words))
+	}
+}
+
+// TestRequestErrors checks the typed errors of Limits and Recognize.
+func TestRequestErrors(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wav, err := os.ReadFile("../testdata/hello.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty bytes.Buffer
+	if err := audio.EncodeWAV(&empty, nil, 16000); err != nil {
+		t.Fatal(err)
+	}
+	bad := DefaultOptions()
+	bad.Beam = MaxBeam + 1
+	for _, c := range []struct {
+		name string
+		o    Options
+		l    Limits
+		b    []byte
+		want error
+	}{
+		{"too large", DefaultOptions(), Limits{MaxBytes: 1000}, wav, ErrTooLarge},
+		{"too long", DefaultOptions(), Limits{MaxSeconds: 0.5}, wav, ErrTooLong},
+		{"not audio", DefaultOptions(), Limits{}, []byte("hello, this is text, not audio"), ErrFormat},
+		{"no samples", DefaultOptions(), Limits{}, empty.Bytes(), ErrEmpty},
+		{"bad option", bad, Limits{}, wav, ErrOption},
+	} {
+		_, err := Recognize(m, c.o, c.l, c.b)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+	if res, err := Recognize(m, DefaultOptions(), DefaultLimits(), wav); err != nil || res.Text == "" {
+		t.Errorf("within the limits: %v, %+v", err, res)
 	}
 }
