@@ -29,6 +29,8 @@ export interface TranscribeOptions {
   nbest?: number;
   /** Word start/end times (--timestamps). */
   timestamps?: boolean;
+  /** Drop words whose confidence is below this, 0 to 1; 0 (the default) keeps all (--min-confidence). */
+  minConfidence?: number;
 }
 
 export interface Word {
