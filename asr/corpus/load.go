@@ -102,6 +102,11 @@ func (u *Utterance) decode() (*audio.PCM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u.Source(), err)
 	}
+	if p.Truncated != nil {
+		// The transcript is of the whole recording: a cut file would train
+		// or score the wrong words, so it is an error here.
+		return nil, fmt.Errorf("%s: %w", u.Source(), p.Truncated)
+	}
 	if p.Rate <= 0 {
 		return nil, fmt.Errorf("%s: sample rate %d", u.Source(), p.Rate)
 	}
