@@ -1,12 +1,10 @@
 package asr
 
 import (
-	"fmt"
-	"math"
 	"os"
-	"sort"
 	"testing"
 
+	"github.com/ecoute/ecoute/internal/numtest"
 	"github.com/ecoute/ecoute/internal/safetensors"
 )
 
@@ -52,40 +50,9 @@ func tensor2D(t *testing.T, f *safetensors.File, name string) [][]float32 {
 	return out
 }
 
-// compare2D fails with the worst mismatches when got and want differ by more
-// than tol anywhere.
+// compare2D fails with the worst mismatches (internal/numtest) when got and
+// want differ by more than tol anywhere.
 func compare2D(t *testing.T, what string, got, want [][]float32, tol float64) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
-	}
-	type miss struct {
-		i, j      int
-		got, want float32
-		err       float64
-	}
-	var all []miss
-	var maxErr float64
-	for i := range want {
-		if len(got[i]) != len(want[i]) {
-			t.Fatalf("%s: row %d has %d values, want %d", what, i, len(got[i]), len(want[i]))
-		}
-		for j := range want[i] {
-			e := math.Abs(float64(got[i][j] - want[i][j]))
-			if math.IsNaN(e) {
-				e = math.Inf(1)
-			}
-			maxErr = math.Max(maxErr, e)
-			all = append(all, miss{i, j, got[i][j], want[i][j], e})
-		}
-	}
-	if maxErr > tol {
-		sort.Slice(all, func(a, b int) bool { return all[a].err > all[b].err })
-		s := ""
-		for _, m := range all[:min(5, len(all))] {
-			s += fmt.Sprintf("\n  [%d][%d] got %.6f want %.6f (err %.2g)", m.i, m.j, m.got, m.want, m.err)
-		}
-		t.Fatalf("%s: max abs error %.3g > %.g; worst:%s", what, maxErr, tol, s)
-	}
-	t.Logf("%s: max abs error %.3g", what, maxErr)
+	t.Logf("%s: max abs error %.3g", what, numtest.Close2D(t, what, got, want, tol))
 }

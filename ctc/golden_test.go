@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"sort"
 	"testing"
+
+	"github.com/ecoute/ecoute/internal/numtest"
 )
 
 // golden.json is written by testdata/gen/ctc_golden.py from PyTorch's
@@ -47,36 +48,11 @@ func loadGolden(t *testing.T) *goldenFile {
 	return &g
 }
 
-type mismatch struct {
-	where     string
-	got, want float64
-}
-
-// compare returns the max abs error and prints the worst few mismatches
-// when it exceeds tol.
+// compare returns the max abs error and reports the worst few mismatches
+// when it exceeds tol (internal/numtest).
 func compare(t *testing.T, what string, got, want [][]float32, tol float64) float64 {
 	t.Helper()
-	var all []mismatch
-	worst := 0.0
-	for i := range want {
-		for k := range want[i] {
-			d := math.Abs(float64(got[i][k]) - float64(want[i][k]))
-			worst = max(worst, d)
-			if d > tol {
-				all = append(all, mismatch{fmt.Sprintf("[%d][%d]", i, k), float64(got[i][k]), float64(want[i][k])})
-			}
-		}
-	}
-	if len(all) > 0 {
-		sort.Slice(all, func(a, b int) bool {
-			return math.Abs(all[a].got-all[a].want) > math.Abs(all[b].got-all[b].want)
-		})
-		for _, m := range all[:min(5, len(all))] {
-			t.Errorf("%s%s: got %.7g, torch %.7g", what, m.where, m.got, m.want)
-		}
-		t.Errorf("%s: max abs error %.3g > %g", what, worst, tol)
-	}
-	return worst
+	return numtest.Close2D(t, what, got, want, tol)
 }
 
 func TestGoldenTorch(t *testing.T) {

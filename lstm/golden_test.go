@@ -3,11 +3,10 @@ package lstm
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
-	"sort"
 	"testing"
 
+	"github.com/ecoute/ecoute/internal/numtest"
 	"github.com/ecoute/ecoute/internal/safetensors"
 )
 
@@ -51,40 +50,10 @@ func (g *goldenCase) get(t *testing.T, name string) []float32 {
 func (g *goldenCase) has(name string) bool { _, ok := g.f.Lookup(name); return ok }
 
 // compare reports the worst mismatches between got and want (only where
-// keep(i) is true) and returns the maximum absolute error.
+// keep(i) is true; internal/numtest) and returns the maximum absolute error.
 func compare(t *testing.T, what string, got, want []float32, tol float64, keep func(i int) bool) float64 {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	type bad struct {
-		i    int
-		e    float64
-		g, w float32
-	}
-	var worst []bad
-	maxErr := 0.0
-	for i := range got {
-		if keep != nil && !keep(i) {
-			continue
-		}
-		e := math.Abs(float64(got[i]) - float64(want[i]))
-		if math.IsNaN(e) {
-			e = math.Inf(1)
-		}
-		maxErr = max(maxErr, e)
-		if e > tol {
-			worst = append(worst, bad{i, e, got[i], want[i]})
-		}
-	}
-	if len(worst) > 0 {
-		sort.Slice(worst, func(a, b int) bool { return worst[a].e > worst[b].e })
-		for _, w := range worst[:min(5, len(worst))] {
-			t.Errorf("%s[%d] = %g, want %g (error %g)", what, w.i, w.g, w.w, w.e)
-		}
-		t.Errorf("%s: %d mismatches over %g, max abs error %g", what, len(worst), tol, maxErr)
-	}
-	return maxErr
+	return numtest.Compare(t, what, got, want, numtest.Options{Tol: tol, Keep: keep})
 }
 
 const goldenTol = 1e-4

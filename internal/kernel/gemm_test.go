@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ecoute/ecoute/internal/numtest"
 )
 
 func randSlice(r *rand.Rand, n int) []float32 {
@@ -45,28 +47,19 @@ func naive(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	return out
 }
 
+// checkClose compares the m x n result in got (row stride ldc) with the
+// float64 loop's want, within 1e-5*sqrt(k+1)*4 (internal/numtest).
 func checkClose(t *testing.T, what string, got []float32, ldc, m, n int, want []float64, k int) {
 	t.Helper()
-	tol := 1e-5 * math.Sqrt(float64(k+1)) * 4
-	maxErr := 0.0
-	bad := 0
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			e := math.Abs(float64(got[i*ldc+j]) - want[i*n+j])
-			if e > maxErr {
-				maxErr = e
-			}
-			if e > tol {
-				if bad < 5 {
-					t.Errorf("%s: C[%d][%d] = %g, want %g", what, i, j, got[i*ldc+j], want[i*n+j])
-				}
-				bad++
-			}
-		}
+	rows := make([][]float32, m)
+	for i := range rows {
+		rows[i] = got[i*ldc : i*ldc+n]
 	}
-	if bad > 0 {
-		t.Errorf("%s: %d mismatches, max abs error %g (tol %g)", what, bad, maxErr, tol)
+	wrows := make([][]float64, m)
+	for i := range wrows {
+		wrows[i] = want[i*n : (i+1)*n]
 	}
+	numtest.Close2D(t, what+": C", rows, wrows, 1e-5*math.Sqrt(float64(k+1))*4)
 }
 
 var sizes = []int{1, 2, 5, 6, 7, 11, 12, 13, 15, 16, 17, 31, 33, 97}

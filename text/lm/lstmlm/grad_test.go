@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"testing"
 
+	"github.com/ecoute/ecoute/internal/numtest"
 	"github.com/ecoute/ecoute/lstm"
 )
 
@@ -49,13 +49,8 @@ func TestGradientFiniteDifferences(t *testing.T) {
 			if l := f(); math.Abs(l-loss) > 1e-5 {
 				t.Fatalf("training loss %g, inference loss %g", loss, l)
 			}
-			type bad struct {
-				i              int
-				got, want, err float64
-			}
-			var worst []bad
-			maxErr := 0.0
 			const eps = 1e-2
+			num := make([]float64, len(m.Data))
 			for i := range m.Data {
 				x := m.Data[i]
 				m.Data[i] = x + eps
@@ -63,19 +58,10 @@ func TestGradientFiniteDifferences(t *testing.T) {
 				m.Data[i] = x - eps
 				lm := f()
 				m.Data[i] = x
-				num := (lp - lm) / (2 * eps)
-				e := math.Abs(float64(grad[i])-num) / (1e-3 + math.Abs(num))
-				maxErr = max(maxErr, e)
-				if e > 1e-2 {
-					worst = append(worst, bad{i, float64(grad[i]), num, e})
-				}
+				num[i] = (lp - lm) / (2 * eps)
 			}
-			if len(worst) > 0 {
-				sort.Slice(worst, func(a, b int) bool { return worst[a].err > worst[b].err })
-				for _, w := range worst[:min(5, len(worst))] {
-					t.Errorf("param %d (%s): analytic %.6g, numeric %.6g", w.i, m.paramName(w.i), w.got, w.want)
-				}
-			}
+			maxErr := numtest.Compare(t, "analytic vs numeric gradient", grad, num,
+				numtest.Options{Tol: 1e-2, Relative: true, Floor: 1e-3, Label: m.paramName})
 			t.Logf("%d parameters, max relative error %.2g", len(m.Data), maxErr)
 		})
 	}
