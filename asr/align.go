@@ -38,10 +38,9 @@ func (e *AlignError) Is(target error) bool { return target == ErrTextTooLong }
 
 // AlignOptions controls Align.
 type AlignOptions struct {
-	// Window is the number of network frames aligned at once by
-	// ctc.AlignLong (0: 1000, 30 s with the default model). Memory for the
-	// search is about 2*Window*Window bytes whatever the audio's length.
-	Window int
+	// Beam prunes the Viterbi search of ctc.AlignLong (natural log units;
+	// 0: 100). Memory for the search is one byte per kept (frame, state).
+	Beam float64
 	// LowScore flags a word (AlignedWord.Low) whose Score is below it
 	// (0: DefaultLowScore).
 	LowScore float64
@@ -168,7 +167,7 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 		return nil, ErrNoSpeech
 	}
 	fs := r.m.Config.FrontEnd.FrameSeconds()
-	al, err := ctc.AlignLong(lp, at.target, r.vocab.blank, ctc.LongOptions{Window: o.Window, Restarts: at.restarts})
+	al, err := ctc.AlignLong(lp, at.target, r.vocab.blank, ctc.LongOptions{Beam: o.Beam})
 	var ie *ctc.InfeasibleError
 	if errors.As(err, &ie) {
 		return nil, &AlignError{Needed: float64(ie.Needed) * fs, Have: float64(len(lp)) * fs}

@@ -143,7 +143,7 @@ func TestAlignBadInput(t *testing.T) {
 }
 
 // TestAlignLongAudio aligns 100 s of tone bursts, cut into several chunks,
-// with a random model and a short window: no error, every word inside the
+// with a random model and a narrow beam: no error, every word inside the
 // audio, times in order. (The model knows no speech; this checks the chunk
 // clocks and the windowed search, not accuracy.)
 func TestAlignLongAudio(t *testing.T) {
@@ -160,7 +160,7 @@ func TestAlignLongAudio(t *testing.T) {
 		text += []string{"alpha ", "bravo ", "charlie ", "delta "}[i%4]
 	}
 	p := &audio.PCM{Samples: x, Rate: 16000}
-	res, err := r.Align(p, text, AlignOptions{Window: 200})
+	res, err := r.Align(p, text, AlignOptions{Beam: 30})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,151 +207,118 @@ func (a *Alignment) finish(logProbs [][]float32, target []int) {
 
 // LongOptions controls AlignLong.
 type LongOptions struct {
-	// Window is the number of frames aligned at once (default 1000). Memory
-	// is about 2*Window*Window bytes.
-	Window int
-	// Restarts lists the target positions at which a window may begin (for
-	// instance the first label of each word), ascending. Nil allows every
-	// position.
-	Restarts []int
+	// Beam prunes the trellis: at each frame, states whose best path is
+	// more than Beam (natural log units) below the frame's best are dropped
+	// (default 100). Memory grows with the number of states kept.
+	Beam float64
 }
 
-// AlignLong is ForcedAlign for inputs too long for its T*(2L+1) trellis: hours
-// of audio against a book chapter. It aligns Window frames at a time against
-// at most Window labels of the target with a free end (the path may stop in
-// any state), keeps the part of the path up to the last restart position
-// whose previous label ends in the first half of the window, and starts the
-// next window there, in the manner of the windowed search of CTC
-// segmentation (Kürzinger et al. 2020, "CTC-Segmentation of Large Corpora for
-// German End-to-end Speech Recognition"). The last window must end on the
-// last label, as in ForcedAlign. When the whole input fits in one window the
-// result is ForcedAlign's; otherwise it is the Viterbi path of each committed
-// piece, which matches the global one wherever the first half of a window
-// decides the path (the usual case for speech, where each label's evidence
-// is local).
-//
-// Memory beyond the result (O(T + L)) is about 2*Window*Window bytes for the
-// trellis. Errors and panics are ForcedAlign's.
+// AlignLong is ForcedAlign for inputs too long for its T*(2L+1) trellis:
+// hours of audio against a book chapter. It is the same Viterbi search with
+// beam pruning: only states within o.Beam of the best at each frame are
+// kept, and back pointers are stored for those alone, so memory is one byte
+// per kept (frame, state) pair plus O(T + L). For speech, where the text
+// follows the audio, the kept band is narrow (a few dozen states), and the
+// result is ForcedAlign's whenever the best path never falls out of the
+// beam. Errors and panics are ForcedAlign's; a target whose end falls out
+// of the beam gives an *InfeasibleError as well.
 func AlignLong(logProbs [][]float32, target []int, blank int, o LongOptions) (*Alignment, error) {
 	if err := checkAlignInput(logProbs, target, blank); err != nil {
 		return nil, err
 	}
-	W := o.Window
-	if W <= 0 {
-		W = 1000
+	beam := o.Beam
+	if beam <= 0 {
+		beam = 100
 	}
 	T, L := len(logProbs), len(target)
-	restart := make([]bool, L+1)
-	if o.Restarts == nil {
-		for k := range restart {
-			restart[k] = true
+	S := 2*L + 1
+	inf := math.Inf(-1)
+	prev, cur := make([]float64, S), make([]float64, S)
+	lo, hi := 0, 2 // active states of the previous frame: [lo, hi)
+	prev[0] = float64(logProbs[0][blank])
+	prev[1] = float64(logProbs[0][target[0]])
+	at := func(s int) float64 {
+		if s < lo || s >= hi {
+			return inf
 		}
-	} else {
-		for _, k := range o.Restarts {
-			if k >= 0 && k <= L {
-				restart[k] = true
-			}
-		}
+		return prev[s]
 	}
-	// need[k]: frames that target[k:] needs.
-	need := make([]int, L+1)
-	for k := L - 1; k >= 0; k-- {
-		need[k] = need[k+1] + 1
-		if k+1 < L && target[k+1] == target[k] {
-			need[k]++
+	offs := make([]int32, T) // first kept state of each frame
+	starts := make([]int, T+1)
+	var back []uint8
+	starts[1] = 0
+	for t := 1; t < T; t++ {
+		row := logProbs[t]
+		// A state must leave room for the rest of the target: from s the
+		// end (S-2 or S-1) needs (S-2-s)/2 more labels at least.
+		minS := max(0, S-2-2*(T-1-t)-1)
+		nlo, nhi := max(lo, minS), min(S, hi+2)
+		best := inf
+		for s := nlo; s < nhi; s++ {
+			b, step := at(s), uint8(0)
+			if v := at(s - 1); v > b {
+				b, step = v, 1
+			}
+			var label int
+			if s&1 == 0 {
+				label = blank
+			} else {
+				label = target[s>>1]
+				if s >= 3 && label != target[s>>1-1] {
+					if v := at(s - 2); v > b {
+						b, step = v, 2
+					}
+				}
+			}
+			cur[s] = b + float64(row[label])
+			back = append(back, step)
+			best = max(best, cur[s])
 		}
+		if math.IsInf(best, -1) {
+			return nil, &InfeasibleError{Frames: T, Needed: minFrames(target)}
+		}
+		// Prune to [plo, phi) and keep those back pointers only.
+		plo, phi := nlo, nhi
+		for cur[plo] < best-beam {
+			plo++
+		}
+		for cur[phi-1] < best-beam {
+			phi--
+		}
+		base := starts[t]
+		copy(back[base:], back[base+plo-nlo:base+phi-nlo])
+		back = back[:base+phi-plo]
+		offs[t] = int32(plo)
+		starts[t+1] = len(back)
+		prev, cur = cur, prev
+		lo, hi = plo, phi
+	}
+	end := S - 1
+	if at(S-2) > at(S-1) {
+		end = S - 2
+	}
+	if math.IsInf(at(end), -1) {
+		return nil, &InfeasibleError{Frames: T, Needed: minFrames(target)}
 	}
 	a := &Alignment{Path: make([]int, T), Scores: make([]float32, T), Tokens: make([]AlignedToken, L)}
-	var v viterbi
-	part := &Alignment{}
-	t0, k0 := 0, 0
-	for k0 < L {
-		remT := T - t0
-		if need[k0] > remT {
-			return nil, &InfeasibleError{Frames: T, Needed: t0 + need[k0]}
+	s := end
+	for t := T - 1; t >= 0; t-- {
+		label := blank
+		if s&1 == 1 {
+			k := s >> 1
+			label = target[k]
+			if a.Tokens[k].End == 0 {
+				a.Tokens[k] = AlignedToken{Start: t, End: t + 1}
+			} else {
+				a.Tokens[k].Start = t
+			}
 		}
-		win := W
-		for {
-			last := win >= remT
-			nT := min(win, remT)
-			nL := min(L-k0, nT)
-			if last {
-				nL = L - k0
-			}
-			lp, tg := logProbs[t0:t0+nT], target[k0:k0+nL]
-			end, err := v.run(lp, tg, blank, !last)
-			if err != nil {
-				return nil, err
-			}
-			part.Path = grow(part.Path, nT)
-			part.Scores = grow(part.Scores, nT)
-			part.Tokens = part.Tokens[:0]
-			part.Tokens = append(part.Tokens, make([]AlignedToken, nL)...)
-			v.backtrack(lp, tg, blank, end, 0, part)
-			if last {
-				copy(a.Path[t0:], part.Path[:nT])
-				copy(a.Scores[t0:], part.Scores[:nT])
-				for k := range nL {
-					tk := part.Tokens[k]
-					a.Tokens[k0+k] = AlignedToken{Start: t0 + tk.Start, End: t0 + tk.End}
-				}
-				t0, k0 = T, L
-				break
-			}
-			// Tokens the free end did not reach have End 0.
-			done := 0
-			for done < nL && part.Tokens[done].End > 0 {
-				done++
-			}
-			fits := func(cutT, cutK int) bool { return need[k0+cutK] <= remT-cutT }
-			cutT, cutK := commitPoint(part.Tokens[:done], tg, k0, restart, nT, fits)
-			if cutK == 0 && cutT == 0 {
-				win *= 2
-				continue
-			}
-			copy(a.Path[t0:], part.Path[:cutT])
-			copy(a.Scores[t0:], part.Scores[:cutT])
-			for k := range cutK {
-				tk := part.Tokens[k]
-				a.Tokens[k0+k] = AlignedToken{Start: t0 + tk.Start, End: t0 + tk.End}
-			}
-			t0 += cutT
-			k0 += cutK
-			break
+		a.Path[t] = label
+		a.Scores[t] = logProbs[t][label]
+		if t > 0 {
+			s -= int(back[starts[t]+s-int(offs[t])])
 		}
-	}
-	for t := t0; t < T; t++ { // the text ended in a committed window
-		a.Path[t], a.Scores[t] = blank, logProbs[t][blank]
 	}
 	a.finish(logProbs, target)
 	return a, nil
-}
-
-// commitPoint picks how much of a window's path to keep: the largest k (a
-// restart position, relative k0+k) whose previous token ends in the first
-// half of the window's nT frames,
-// with cut frame that token's End. With none, the blank frames before the
-// first token (at most half) are kept with no label, or else the first
-// restart completed anywhere in the window. Only points after which the
-// rest of the target still fits in the rest of the input qualify. (0, 0)
-// means nothing can be kept: the window must grow.
-func commitPoint(toks []AlignedToken, tg []int, k0 int, restart []bool, nT int, fits func(cutT, cutK int) bool) (cutT, cutK int) {
-	half := nT / 2
-	ok := func(k int) bool { // token k-1 is complete and k may start a window
-		return toks[k-1].End < nT && restart[k0+k] && (k == len(tg) || tg[k] != tg[k-1]) && fits(toks[k-1].End, k)
-	}
-	for k := len(toks); k >= 1; k-- {
-		if toks[k-1].End <= half && ok(k) {
-			return toks[k-1].End, k
-		}
-	}
-	if len(toks) > 0 && toks[0].Start > 0 && fits(min(toks[0].Start, half), 0) {
-		return min(toks[0].Start, half), 0
-	}
-	for k := 1; k <= len(toks); k++ {
-		if ok(k) {
-			return toks[k-1].End, k
-		}
-	}
-	return 0, 0
 }

@@ -69,7 +69,7 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.MaxLines, "max-lines", o.MaxLines, "subtitles: lines per cue at most")
 	fs.Float64Var(&o.MaxDuration, "max-seconds", o.MaxDuration, "subtitles: seconds a cue stays on screen at most")
 	fs.Float64Var(&o.MinPause, "min-pause", o.MinPause, "subtitles: a pause this long (seconds) always ends a cue")
-	window := fs.Int("window", 0, "network frames aligned at once (0: 1000, 30 s; memory grows with its square)")
+	beam := fs.Float64("beam", 100, "prune alignment paths this far (log units) below the best at each frame")
 	low := fs.Float64("low-score", asr.DefaultLowScore, "flag words whose mean log-probability per frame is below this")
 	quiet := fs.Bool("quiet", false, "no warnings about flagged words")
 	fs.Usage = func() {
@@ -100,8 +100,8 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("--max-chars and --max-lines must be at least 1")
 	case o.MaxDuration <= 0 || o.MinPause <= 0:
 		return usageErr("--max-seconds and --min-pause must be positive")
-	case *window < 0 || *low >= 0:
-		return usageErr("--window must not be negative and --low-score must be negative")
+	case *beam <= 0 || *low >= 0:
+		return usageErr("--beam must be positive and --low-score negative")
 	}
 	m, err := loadAlignModel(*model)
 	if err != nil {
@@ -131,7 +131,7 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	r := asr.NewRecognizer(m, asr.DefaultOptions())
-	res, err := r.Align(p, string(text), asr.AlignOptions{Window: *window, LowScore: *low})
+	res, err := r.Align(p, string(text), asr.AlignOptions{Beam: *beam, LowScore: *low})
 	if err != nil {
 		fmt.Fprintf(stderr, "transcribe align: %s: %v\n", pos[0], err)
 		return exitFailed

@@ -3,7 +3,7 @@
 // and scores word boundaries against the truth.
 //
 //	align build -data DATA -out DIR [-files 40] [-words 10] [-seed 26]
-//	align ours -dir DIR [-window 1000] > DIR/ours.tsv
+//	align ours -dir DIR [-beam 100] > DIR/ours.tsv
 //	align score -dir DIR HYP.tsv          (HYP: id, index, word, start, end)
 //	align ctm -dir DIR CTM > HYP.tsv      (pocketsphinx -ctm to HYP form)
 //	align long -dir DIR -seconds 3600 OUT.wav OUT.txt
@@ -66,7 +66,7 @@ func main() {
 	files := fs.Int("files", 40, "files to build")
 	words := fs.Int("words", 10, "words per file")
 	seed := fs.Uint64("seed", 26, "random seed")
-	window := fs.Int("window", 0, "frames per alignment window (0: asr default)")
+	beam := fs.Float64("beam", 0, "alignment beam (0: asr default)")
 	seconds := fs.Float64("seconds", 3600, "length of the long file (long)")
 	fs.Parse(os.Args[2:])
 	var err error
@@ -74,7 +74,7 @@ func main() {
 	case "build":
 		err = build(*data, *out, *files, *words, *seed)
 	case "ours":
-		err = ours(*dir, *window)
+		err = ours(*dir, *beam)
 	case "score":
 		err = score(*dir, fs.Arg(0))
 	case "ctm":
@@ -282,7 +282,7 @@ func ids(dir string) ([]string, error) {
 	return strings.Fields(string(b)), nil
 }
 
-func ours(dir string, window int) error {
+func ours(dir string, beam float64) error {
 	m, err := asr.Default()
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func ours(dir string, window int) error {
 			return err
 		}
 		t0, c0 := time.Now(), cpuSeconds()
-		res, err := r.Align(p, string(txt), asr.AlignOptions{Window: window})
+		res, err := r.Align(p, string(txt), asr.AlignOptions{Beam: beam})
 		wall += time.Since(t0).Seconds()
 		cpu += cpuSeconds() - c0
 		if err != nil {
@@ -338,7 +338,7 @@ func ours(dir string, window int) error {
 			}
 		}
 		t0, c0 = time.Now(), cpuSeconds()
-		if _, err := ctc.AlignLong(lp, target, m.Config.Tokenizer.Blank, ctc.LongOptions{Window: window}); err != nil {
+		if _, err := ctc.AlignLong(lp, target, m.Config.Tokenizer.Blank, ctc.LongOptions{Beam: beam}); err != nil {
 			return fmt.Errorf("%s: viterbi: %w", id, err)
 		}
 		vWall += time.Since(t0).Seconds()
