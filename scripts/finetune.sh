@@ -19,7 +19,8 @@
 # epochs, the recipe's augmentation). Resumable: run it again with RESUME=1.
 # EXTRA=manifest adds more training lines (e.g. scripts/pseudolabel's
 # pseudo.tsv) EXTRA_REPEAT times (default 2); NAME (default finetune) names
-# the outputs, OUT/NAME-f32.safetensors and OUT/NAME.safetensors.
+# the outputs, OUT/NAME-f32.safetensors and OUT/NAME.safetensors; TRAIN_FLAGS
+# are added to the training command (e.g. "--epochs 2 --lr 3e-4").
 # Scores go to OUT/NAME-scores.txt: speechocean762 dev-500,
 # speech-commands-dev, the held-out synthetic voice and FSDD nicolas.
 set -eu
@@ -52,7 +53,7 @@ fi
 t=$(date +%s)
 "$OUT/transcribe" train --config asr/default/finetune.json --init "$INIT" \
 	--train "$OUT/$NAME.tsv" --dev "$C/so762-dev.tsv" -o "$OUT/$NAME-f32.safetensors" \
-	${RESUME:+--resume} 2>>"$OUT/$NAME.log"
+	${RESUME:+--resume} ${TRAIN_FLAGS:-} 2>>"$OUT/$NAME.log"
 echo "finetune: trained in $(( ($(date +%s) - t) / 60 )) minutes"
 "$OUT/asrpack" -model "$OUT/$NAME-f32.safetensors" -lm "$OUT/lm.arpa" -int8 -dither 1 -o "$OUT/$NAME.safetensors"
 : >"$OUT/$NAME-scores.txt"
