@@ -39,7 +39,7 @@ func (e *AlignError) Is(target error) bool { return target == ErrTextTooLong }
 // AlignOptions controls Align.
 type AlignOptions struct {
 	// Beam prunes the Viterbi search of ctc.AlignLong (natural log units;
-	// 0: 100). Memory for the search is one byte per kept (frame, state).
+	// 0: 400). Memory for the search is one byte per kept (frame, state).
 	Beam float64
 	// LowScore flags a word (AlignedWord.Low) whose Score is below it
 	// (0: DefaultLowScore).

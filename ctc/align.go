@@ -209,7 +209,7 @@ func (a *Alignment) finish(logProbs [][]float32, target []int) {
 type LongOptions struct {
 	// Beam prunes the trellis: at each frame, states whose best path is
 	// more than Beam (natural log units) below the frame's best are dropped
-	// (default 100). Memory grows with the number of states kept.
+	// (default 400). Memory grows with the number of states kept.
 	Beam float64
 }
 
@@ -220,16 +220,30 @@ type LongOptions struct {
 // per kept (frame, state) pair plus O(T + L). For speech, where the text
 // follows the audio, the kept band is narrow (a few dozen states), and the
 // result is ForcedAlign's whenever the best path never falls out of the
-// beam. Errors and panics are ForcedAlign's; a target whose end falls out
-// of the beam gives an *InfeasibleError as well.
+// beam; when the end falls out of the beam, the search is repeated with a
+// beam four times wider, up to three times. Errors and panics are
+// ForcedAlign's.
 func AlignLong(logProbs [][]float32, target []int, blank int, o LongOptions) (*Alignment, error) {
 	if err := checkAlignInput(logProbs, target, blank); err != nil {
 		return nil, err
 	}
 	beam := o.Beam
 	if beam <= 0 {
-		beam = 100
+		beam = 400
 	}
+	// A target that fits but whose end fell out of the beam is searched
+	// again with a wider one.
+	for range 3 {
+		a, err := alignBeam(logProbs, target, blank, beam)
+		if err == nil {
+			return a, nil
+		}
+		beam *= 4
+	}
+	return alignBeam(logProbs, target, blank, beam)
+}
+
+func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Alignment, error) {
 	T, L := len(logProbs), len(target)
 	S := 2*L + 1
 	inf := math.Inf(-1)
