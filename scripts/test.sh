@@ -3,10 +3,10 @@
 #
 #   scripts/test.sh [--full] [PACKAGE...]
 #
-# By default (a few minutes on two cores): the Go tests on the assembly and
-# the pure-Go (-tags purego) paths. It needs only Go. Tests that need a
-# missing tool (sox, sclite, python3-torch, ...) or the shared data in
-# ../shared/data skip; the list at the end says which and why.
+# By default: the Go tests on the assembly and the pure-Go (-tags purego)
+# paths. It needs only Go. Tests that need a missing tool (sox, sclite,
+# python3-torch, ...) or the shared data in ../shared/data skip; the list at
+# the end says which and why.
 #
 # --full (what .ci/run runs; about 13 minutes) adds the pure-Go packages
 # under GOOS=js GOARCH=wasm (needs node), the browser end-to-end test
