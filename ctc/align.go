@@ -216,8 +216,9 @@ type LongOptions struct {
 // AlignLong is ForcedAlign for inputs too long for its T*(2L+1) trellis:
 // hours of audio against a book chapter. It is the same Viterbi search with
 // beam pruning: only states within o.Beam of the best at each frame are
-// kept, and back pointers are stored for those alone, so memory is one byte
-// per kept (frame, state) pair plus O(T + L). For speech, where the text
+// kept, at most 4096 around the best, and back pointers are stored for
+// those alone, so memory is one byte per kept (frame, state) pair (at most
+// 4 KiB per frame, about 130 MB per hour of 30 ms frames) plus O(T + L). For speech, where the text
 // follows the audio, the kept band is narrow (a few dozen states), and the
 // result is ForcedAlign's whenever the best path never falls out of the
 // beam; when the end falls out of the beam, the search is repeated with a
@@ -243,6 +244,11 @@ func AlignLong(logProbs [][]float32, target []int, blank int, o LongOptions) (*A
 	return alignBeam(logProbs, target, blank, beam)
 }
 
+// maxStates caps the states AlignLong keeps per frame (its memory is at
+// most maxStates bytes per frame): about 500 words of text on either side
+// of the best state.
+const maxStates = 4096
+
 func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Alignment, error) {
 	T, L := len(logProbs), len(target)
 	S := 2*L + 1
@@ -267,7 +273,7 @@ func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Al
 		// end (S-2 or S-1) needs (S-2-s)/2 more labels at least.
 		minS := max(0, S-2-2*(T-1-t)-1)
 		nlo, nhi := max(lo, minS), min(S, hi+2)
-		best := inf
+		best, bestS := inf, nlo
 		for s := nlo; s < nhi; s++ {
 			b, step := at(s), uint8(0)
 			if v := at(s - 1); v > b {
@@ -286,7 +292,9 @@ func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Al
 			}
 			cur[s] = b + float64(row[label])
 			back = append(back, step)
-			best = max(best, cur[s])
+			if cur[s] > best {
+				best, bestS = cur[s], s
+			}
 		}
 		if math.IsInf(best, -1) {
 			return nil, &InfeasibleError{Frames: T, Needed: minFrames(target)}
@@ -298,6 +306,10 @@ func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Al
 		}
 		for cur[phi-1] < best-beam {
 			phi--
+		}
+		if phi-plo > maxStates { // at most maxStates, centred on the best
+			plo = max(plo, min(bestS-maxStates/2, phi-maxStates))
+			phi = plo + maxStates
 		}
 		base := starts[t]
 		copy(back[base:], back[base+plo-nlo:base+phi-nlo])
