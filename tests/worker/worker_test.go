@@ -198,7 +198,7 @@ func clips(t *testing.T) []string {
 				t.Fatal(err)
 			}
 			c, err := audio.DecodeConfig(bytes.NewReader(data))
-			if err != nil || c.Duration > server.DefaultMaxDuration || len(data) > server.DefaultMaxBodyBytes {
+			if err != nil || c.Duration > server.DefaultMaxDuration || int64(len(data)) > server.DefaultMaxBodyBytes {
 				continue // deliberately broken or too long for one request
 			}
 			if _, err := audio.Decode(bytes.NewReader(data)); err != nil {
