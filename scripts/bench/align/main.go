@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command align is the helper of scripts/bench/align.sh: it builds test
 // audio whose word boundaries are known, aligns it with asr.Recognizer.Align,
 // and scores word boundaries against the truth.
