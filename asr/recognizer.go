@@ -47,37 +47,89 @@ func (r *Recognizer) Options() Options { return r.o }
 // memory beyond p itself stays bounded; word times are from the start of p.
 // Chunks without speech energy are skipped. Silence gives an empty Text.
 func (r *Recognizer) Transcribe(p *audio.PCM) (*Result, error) {
+	return r.TranscribeEach(p, nil)
+}
+
+// TranscribeEach is Transcribe, calling each (when not nil) with every
+// segment as soon as it is decoded, in order, and done, the seconds of audio
+// processed so far. Stretches without speech are reported too, with an
+// empty Segment (zero times, no text), so done advances through silence.
+// If each returns an error, TranscribeEach stops and returns that error
+// with the result so far.
+func (r *Recognizer) TranscribeEach(p *audio.PCM, each func(seg Segment, done float64) error) (*Result, error) {
 	start := time.Now()
-	res := &Result{Duration: float64(len(p.Samples)) / float64(max(1, p.Rate))}
+	rate := float64(max(1, p.Rate))
+	res := &Result{Duration: float64(len(p.Samples)) / rate}
 	var texts []string
+	finish := func() {
+		res.Text = strings.Join(texts, " ")
+		res.ProcessingTime = time.Since(start).Seconds()
+	}
 	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
-		if !sp.Speech {
-			continue
-		}
-		off := float64(sp.Start) / float64(p.Rate)
-		lp := r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)
-		if len(lp) == 0 {
-			continue
-		}
-		words, hyps := r.decode(lp)
-		for _, w := range words {
-			if w.Confidence < r.o.MinConfidence {
-				continue
-			}
-			w.Start += off
-			w.End += off
+		seg := r.segment(p, sp)
+		if seg.Text != "" {
+			texts = append(texts, seg.Text)
 			if r.o.Timestamps {
-				res.Words = append(res.Words, w)
+				res.Words = append(res.Words, seg.Words...)
 			}
-			texts = append(texts, w.Word)
 		}
 		if r.o.NBest > 0 {
-			res.NBest = appendNBest(res.NBest, hyps, r.o.NBest)
+			res.NBest = appendNBest(res.NBest, seg.hyps, r.o.NBest)
+		}
+		if !r.o.Timestamps {
+			seg.Words = nil
+		}
+		if each != nil {
+			if err := each(seg.Segment, float64(sp.End)/rate); err != nil {
+				finish()
+				return res, err
+			}
 		}
 	}
-	res.Text = strings.Join(texts, " ")
-	res.ProcessingTime = time.Since(start).Seconds()
+	finish()
 	return res, nil
+}
+
+// decodedSegment is a Segment with the chunk's n-best hypotheses.
+type decodedSegment struct {
+	Segment
+	hyps []Hypothesis
+}
+
+// segment decodes the span sp of p. Spans without speech, and spans whose
+// words all fall under Options.MinConfidence, give a zero Segment (the
+// latter keep their hypotheses for the n-best list). Words are always filled
+// in, with times from the start of p.
+func (r *Recognizer) segment(p *audio.PCM, sp Span) decodedSegment {
+	if !sp.Speech {
+		return decodedSegment{}
+	}
+	off := float64(sp.Start) / float64(p.Rate)
+	lp := r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)
+	if len(lp) == 0 {
+		return decodedSegment{}
+	}
+	words, hyps := r.decode(lp)
+	var out decodedSegment
+	var texts []string
+	for _, w := range words {
+		if w.Confidence < r.o.MinConfidence {
+			continue
+		}
+		w.Start += off
+		w.End += off
+		out.Words = append(out.Words, w)
+		texts = append(texts, w.Word)
+	}
+	if len(texts) == 0 {
+		return decodedSegment{hyps: hyps}
+	}
+	out.Text = strings.Join(texts, " ")
+	out.Start = off
+	// The last frame may reach past the span by a fraction of a frame.
+	out.End = max(float64(sp.End)/float64(p.Rate), out.Words[len(out.Words)-1].End)
+	out.hyps = hyps
+	return out
 }
 
 // appendNBest extends an n-best list across chunks: each chunk's best

@@ -1,8 +1,11 @@
 package asr
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ecoute/ecoute/audio"
@@ -85,5 +88,81 @@ func TestRecognizerLongAudioTimes(t *testing.T) {
 	}
 	if want := res.Duration / fs; math.Abs(float64(len(lp))-want) > 10 {
 		t.Errorf("LogProbs gave %d frames for %.1f s, want about %.0f", len(lp), res.Duration, want)
+	}
+}
+
+// TestTranscribeEach checks the segment callback on 100 s of tone bursts:
+// the segments' texts and words, in order, make up Transcribe's result; done
+// increases to the duration; and an error from the callback stops the work
+// and is returned.
+func TestTranscribeEach(t *testing.T) {
+	m := randomModel(t, smallConfig(), 6)
+	rng := rand.New(rand.NewPCG(6, 6))
+	var bursts []float64
+	for i := 0; i < 20; i++ {
+		bursts = append(bursts, 3+rng.Float64()*3)
+	}
+	x, _ := speechLike(rng, 16000, bursts, 0.6)
+	p := &audio.PCM{Samples: x, Rate: 16000}
+	r := NewRecognizer(m, Options{Timestamps: true, Beam: 4, NBest: 2})
+	want, err := r.Transcribe(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var words []Word
+	last, calls, withText := 0.0, 0, 0
+	got, err := r.TranscribeEach(p, func(seg Segment, done float64) error {
+		calls++
+		if done <= last {
+			t.Errorf("done went from %v to %v", last, done)
+		}
+		last = done
+		if seg.Text == "" {
+			if len(seg.Words) != 0 || seg.Start != 0 || seg.End != 0 {
+				t.Errorf("empty segment with content: %+v", seg)
+			}
+			return nil
+		}
+		withText++
+		if seg.Start < 0 || seg.End > done+0.1 || seg.End <= seg.Start {
+			t.Errorf("segment [%v, %v] outside [0, %v] (+ a frame)", seg.Start, seg.End, done)
+		}
+		for _, w := range seg.Words {
+			if w.Start < seg.Start-1e-9 || w.End > seg.End+1e-9 {
+				t.Errorf("word %+v outside its segment [%v, %v]", w, seg.Start, seg.End)
+			}
+		}
+		texts = append(texts, seg.Text)
+		words = append(words, seg.Words...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withText < 2 {
+		t.Fatalf("%d segments with text (of %d calls): the test needs several", withText, calls)
+	}
+	if math.Abs(last-want.Duration) > 1e-9 {
+		t.Errorf("last done %v, duration %v", last, want.Duration)
+	}
+	if j := strings.Join(texts, " "); j != want.Text || got.Text != want.Text {
+		t.Errorf("segments %q\nTranscribeEach %q\nTranscribe %q", j, got.Text, want.Text)
+	}
+	if !reflect.DeepEqual(words, want.Words) || !reflect.DeepEqual(got.NBest, want.NBest) {
+		t.Errorf("words or n-best differ between the segments, TranscribeEach and Transcribe")
+	}
+
+	stop := errors.New("stop")
+	n := 0
+	res, err := r.TranscribeEach(p, func(Segment, float64) error {
+		n++
+		if n == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 2 || res == nil || len(res.Text) >= len(want.Text) {
+		t.Errorf("stopping at the second call: err %v, %d calls, text %q", err, n, res.Text)
 	}
 }

@@ -46,3 +46,14 @@ type Hotword struct {
 	Word  string  `json:"word"`
 	Boost float64 `json:"boost"`
 }
+
+// Segment is a stretch of speech that the recognizer decoded on its own:
+// long audio is cut at pauses (VADOptions), and each chunk with speech is one
+// segment. Times are in seconds from the start of the audio; Words is empty
+// unless Options.Timestamps is set.
+type Segment struct {
+	Start float64 `json:"start"`
+	End   float64 `json:"end"`
+	Text  string  `json:"text"`
+	Words []Word  `json:"words,omitempty"`
+}
