@@ -13,72 +13,34 @@ import (
 	"strings"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 )
 
 // formatOptions say how results are rendered.
 type formatOptions struct {
-	format     string // txt, json, srt, vtt, tsv, trn
+	format     string // txt, json, srt, vtt, tsv, trn (transcript.Formats)
 	timestamps bool   // txt: phrases with times; tsv: words with times
 	nbest      int    // txt: n-best lines
 	multi      bool   // several inputs share one stream (txt prefixes "PATH: ")
 }
 
 // formatHeader is what a stream of the format starts with.
-func formatHeader(format string) []byte {
-	if format == "vtt" {
-		return []byte("WEBVTT\n\n")
-	}
-	return nil
-}
+func formatHeader(format string) []byte { return transcript.Header(format) }
 
 // formatResult renders one input's result as a complete record (whole
-// lines), written to the output in one piece.
+// lines), written to the output in one piece, by package transcript (the
+// writers the server and the page use too). The format was checked against
+// transcript.Formats when the flags were parsed.
 func formatResult(o formatOptions, in *input, r *asr.Result) []byte {
-	var b bytes.Buffer
-	switch o.format {
-	case "json":
-		b.Write(asr.AppendJSON(nil, r, in.id))
-		b.WriteByte('\n')
-	case "srt":
-		for k, c := range makeCues(r.Words, defaultCueOptions) {
-			fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", k+1, timestamp(c.start, ','), timestamp(c.end, ','), strings.Join(c.lines, "\n"))
-		}
-	case "vtt":
-		for _, c := range makeCues(r.Words, defaultCueOptions) {
-			fmt.Fprintf(&b, "%s --> %s\n%s\n\n", timestamp(c.start, '.'), timestamp(c.end, '.'), strings.Join(c.lines, "\n"))
-		}
-	case "tsv":
-		if o.timestamps {
-			for _, w := range r.Words {
-				fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", in.id, fixed3(w.Start), fixed3(w.End), w.Word, fixed3(w.Confidence))
-			}
-			break
-		}
-		fmt.Fprintf(&b, "%s\t%s\n", in.id, r.Text)
-	case "trn":
-		fmt.Fprintf(&b, "%s (%s)\n", r.Text, in.id)
-	default: // txt
-		prefix := ""
-		if o.multi {
-			prefix = in.name + ": "
-		}
-		switch {
-		case o.nbest > 0:
-			for k, h := range r.NBest {
-				fmt.Fprintf(&b, "%s%d\t%s\t%s\n", prefix, k+1, fixed3(h.Score), h.Text)
-			}
-			if len(r.NBest) == 0 {
-				fmt.Fprintf(&b, "%s1\t0\t%s\n", prefix, r.Text)
-			}
-		case o.timestamps:
-			for _, c := range makeCues(r.Words, defaultCueOptions) {
-				fmt.Fprintf(&b, "%s[%s --> %s] %s\n", prefix, timestamp(c.start, '.'), timestamp(c.end, '.'), strings.Join(c.lines, " "))
-			}
-		default:
-			fmt.Fprintf(&b, "%s%s\n", prefix, r.Text)
-		}
+	to := transcript.Options{Name: in.id, Timestamps: o.timestamps, NBest: o.nbest}
+	if o.multi {
+		to.Prefix = in.name + ": "
 	}
-	return b.Bytes()
+	b, err := transcript.AppendRecord(nil, o.format, r, to)
+	if err != nil {
+		panic(err) // flags are checked against transcript.Formats
+	}
+	return b
 }
 
 // ms is a time or score rounded to 3 decimals in JSON, as asr.AppendJSON
@@ -91,130 +53,30 @@ func fixed3(v float64) string {
 }
 
 // timestamp formats seconds as HH:MM:SS,mmm (SRT, sep ',') or HH:MM:SS.mmm
-// (WebVTT, sep '.').
-func timestamp(sec float64, sep byte) string {
-	t := int64(math.Round(math.Max(0, sec) * 1000))
-	return fmt.Sprintf("%02d:%02d:%02d%c%03d", t/3600000, t/60000%60, t/1000%60, sep, t%1000)
-}
+// (WebVTT, sep '.'): transcript.Timestamp.
+func timestamp(sec float64, sep byte) string { return transcript.Timestamp(sec, sep) }
 
-// cueOptions limit one subtitle.
-type cueOptions struct {
-	MaxLineChars int     // characters per line (42, the usual broadcast limit)
-	MaxLines     int     // lines per cue (2)
-	MaxDuration  float64 // seconds on screen at most (7)
-	MinPause     float64 // a silence this long (seconds) ends a cue (0.5)
-}
+// cueOptions limit one subtitle: transcript.CueOptions.
+type cueOptions = transcript.CueOptions
 
-var defaultCueOptions = cueOptions{MaxLineChars: 42, MaxLines: 2, MaxDuration: 7, MinPause: 0.5}
+var defaultCueOptions = transcript.DefaultCueOptions
 
 type cue struct {
 	start, end float64
 	lines      []string
 }
 
-// makeCues groups words into subtitles. A cue ends at a pause of at least
-// MinPause, and before a word that would take it past MaxDuration or past
-// MaxLines lines of MaxLineChars. Lines are balanced: a two-line cue is split
-// where its longer line is shortest. A single word longer than a line gets
-// a cue (and a line) of its own.
+// makeCues groups words into subtitles by transcript.Cues.
 func makeCues(words []asr.Word, o cueOptions) []cue {
 	var out []cue
-	var cur []string
-	var start, end float64
-	flush := func() {
-		if len(cur) == 0 {
-			return
-		}
-		if end <= start {
-			end = start + 0.001
-		}
-		out = append(out, cue{start: start, end: end, lines: balanceLines(cur, o.MaxLineChars, o.MaxLines)})
-		cur = nil
+	for _, c := range transcript.Cues(words, o) {
+		out = append(out, cue{start: c.Start, end: c.End, lines: c.Lines})
 	}
-	for _, w := range words {
-		if w.Word == "" {
-			continue
-		}
-		if len(cur) > 0 {
-			pause := w.Start - end
-			tooLong := w.End-start > o.MaxDuration
-			tooWide := !fits(append(cur[:len(cur):len(cur)], w.Word), o)
-			if pause >= o.MinPause || tooLong || tooWide {
-				flush()
-			}
-		}
-		if len(cur) == 0 {
-			start = w.Start
-		}
-		cur = append(cur, w.Word)
-		end = w.End
-	}
-	flush()
 	return out
 }
 
-// fits reports whether words fit in one cue: at most MaxLines lines, none
-// wider than MaxLineChars.
-func fits(words []string, o cueOptions) bool {
-	lines := wrapGreedy(words, o.MaxLineChars)
-	if len(lines) > o.MaxLines {
-		return false
-	}
-	for _, l := range lines {
-		if runeLen(l) > o.MaxLineChars {
-			return false
-		}
-	}
-	return true
-}
-
-// wrapGreedy fills lines of at most width characters, a word at a time.
-func wrapGreedy(words []string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range words {
-		switch {
-		case line == "":
-			line = w
-		case runeLen(line)+1+runeLen(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
-		}
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// balanceLines wraps words into at most maxLines lines of width characters
-// (fewer if they fit on one), making a two-line cue's lines as even as
-// possible.
-func balanceLines(words []string, width, maxLines int) []string {
-	greedy := wrapGreedy(words, width)
-	if len(greedy) != 2 || maxLines < 2 {
-		return greedy
-	}
-	best, bestLen := -1, math.MaxInt
-	for k := 1; k < len(words); k++ {
-		a, b := strings.Join(words[:k], " "), strings.Join(words[k:], " ")
-		la, lb := runeLen(a), runeLen(b)
-		if la > width || lb > width {
-			continue
-		}
-		if m := max(la, lb); m < bestLen {
-			best, bestLen = k, m
-		}
-	}
-	if best < 0 {
-		return greedy
-	}
-	return []string{strings.Join(words[:best], " "), strings.Join(words[best:], " ")}
-}
-
-func runeLen(s string) int { return len([]rune(s)) }
+// fits reports whether words fit in one cue (transcript.Fits).
+func fits(words []string, o cueOptions) bool { return transcript.Fits(words, o) }
 
 // An outputSink receives the records of a batch in input order.
 type outputSink interface {

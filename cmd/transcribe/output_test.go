@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 )
 
 // words makes evenly spoken words: each lasts dur seconds, gap apart, with
@@ -318,5 +319,15 @@ func TestEvalManifestShared(t *testing.T) {
 	r := cli(t, "", nil, "eval", "--manifest", data, "--limit", "4", "--quiet")
 	if r.code != 0 || !strings.Contains(r.stdout, "Scored 4 utterances") {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestOutputFormatsKnown: every --format the flags accept is written by
+// package transcript (formatResult panics on one it does not know).
+func TestOutputFormatsKnown(t *testing.T) {
+	for _, f := range outputFormats {
+		if !transcript.Known(f) {
+			t.Errorf("--format %s is not a transcript format", f)
+		}
 	}
 }
