@@ -28,6 +28,9 @@
 //	transcribe(audio, sampleRate, optionsJSON, name) -> JSON string (as `transcribe --format json`)
 //	features(audio, sampleRate, optionsJSON)   -> {frames, dims, frameShift, data: Float32Array}
 //	decode(audio, sampleRate)             -> {samples: Float32Array, sampleRate, duration, channels}
+//	format(resultJSON, format, optionsJSON) -> string: the result in format "txt",
+//	                                      "json", "srt", "vtt", "tsv" or "trn", written by
+//	                                      package asr/transcript as `transcribe --format` does
 //
 // where audio is a Uint8Array holding a WAV, FLAC or MP3 file (sampleRate
 // 0) or a Float32Array of mono samples in [-1, 1] at sampleRate.

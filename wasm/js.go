@@ -59,6 +59,10 @@ func Register(name string, e *Engine) js.Value {
 		out, err := e.TranscribeJSON(a, stringArg(args, 2), stringArg(args, 3))
 		return string(out), err
 	})
+	fn("format", func(args []js.Value) (any, error) {
+		out, err := Format(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2))
+		return string(out), err
+	})
 	fn("features", func(args []js.Value) (any, error) {
 		a, err := audioArg(args)
 		if err != nil {
