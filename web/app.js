@@ -3,7 +3,7 @@
 // file or from the microphone, and shows the transcript with word timing,
 // the waveform, a log-mel heatmap, the n-best list and timings.
 import { Ecoute } from "./ecoute.js";
-import { speedText, bytesText, srt, vtt, txt } from "./format.js";
+import { speedText, bytesText } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -445,23 +445,26 @@ async function analyse(audio, label, playURL, bytes) {
 
 const MIME = { txt: "text/plain", srt: "application/x-subrip", vtt: "text/vtt", json: "application/json" };
 
-// exportText is the current result in a format, as the CLI writes it for
-// one input (`transcribe --format KIND`).
+// exportText is the current result in a format, written by the module with
+// the CLI's writers (asr/transcript): what `transcribe --format KIND` prints
+// for one input. Each is written once per result.
 function exportText(kind) {
-  const r = demo.result;
-  if (!r || !current) return null;
-  switch (kind) {
-    case "txt": return txt(r);
-    case "srt": return srt(r);
-    case "vtt": return vtt(r);
-    case "json": return current.json + "\n";
-  }
-  return null;
+  if (!current || !current.json || !engine) return Promise.resolve(null);
+  current.exports ||= {};
+  const exports = current.exports;
+  return (exports[kind] ||= engine.format(current.json, kind).catch((err) => { delete exports[kind]; throw err; }));
 }
 
 for (const b of document.querySelectorAll("[data-export]")) {
-  b.addEventListener("click", () => {
-    const kind = b.dataset.export, text = exportText(kind);
+  b.addEventListener("click", async () => {
+    const kind = b.dataset.export;
+    let text;
+    try {
+      text = await exportText(kind);
+    } catch (err) {
+      showError(err);
+      return;
+    }
     if (text === null) return;
     demo.exports[kind] = text;
     const a = document.createElement("a");
@@ -476,7 +479,13 @@ for (const b of document.querySelectorAll("[data-export]")) {
 
 $("copy").addEventListener("click", async () => {
   if (!demo.result) return;
-  const text = demo.result.text;
+  let text;
+  try {
+    text = (await exportText("txt") ?? "").replace(/\n$/, ""); // the CLI's txt without its newline
+  } catch (err) {
+    showError(err);
+    return;
+  }
   demo.exports.copy = text;
   try {
     await navigator.clipboard.writeText(text);

@@ -12,7 +12,9 @@
 //
 // ops: init {wasmURL, runtimeURL, wasmBytes?, model?: ArrayBuffer, warm?},
 // transcribe {audio, options} (its value is the result's JSON text),
-// features {audio, options}, decode {audio, sampleRate}. audio is a Blob or
+// features {audio, options}, decode {audio, sampleRate}, format {result,
+// format, options} (result is a transcription's JSON text; the value is the
+// file's text, as `transcribe --format FORMAT` writes it). audio is a Blob or
 // File, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}.
 //
 // Unless init is given warm: false, it ends with one transcription of a
@@ -154,6 +156,9 @@ const ops = {
   async decode({ audio, sampleRate }) {
     const [a, rate] = await audioArgs(audio);
     return await api.decode(a, rate, sampleRate || 0);
+  },
+  async format({ result, format, options }) {
+    return await api.format(String(result), String(format), JSON.stringify(options || {}));
   },
 };
 

@@ -135,6 +135,8 @@ export class Ecoute {
   features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
   /** Mono samples resampled to sampleRate (default 16000). */
   decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
+  /** The result as a file, written with the CLI's writers: what `transcribe --format kind` prints for it. */
+  format(result: Result | string, kind: "txt" | "json" | "srt" | "vtt" | "tsv" | "trn", options?: { name?: string; timestamps?: boolean; nbest?: number }): Promise<string>;
   /** The JSON text of the last transcription, byte for byte what `transcribe --format json` prints for it. */
   lastJSON: string | null;
   /** Whether a call is in progress. */

@@ -160,6 +160,19 @@ export class Ecoute {
     return this.#run("decode", { audio: audioArg(audio), sampleRate });
   }
 
+  /**
+   * A transcription's result as a file, written by the module with the CLI's
+   * writers (asr/transcript): byte for byte what `transcribe --format KIND`
+   * prints for the same audio and options.
+   * @param {object|string} result  what transcribe() returned, or its JSON text (lastJSON)
+   * @param {"txt"|"json"|"srt"|"vtt"|"tsv"|"trn"} kind
+   * @param {{name?: string, timestamps?: boolean, nbest?: number}} [options]  as the CLI's flags
+   * @returns {Promise<string>}
+   */
+  format(result, kind, options = {}) {
+    return this.#run("format", { result: typeof result === "string" ? result : JSON.stringify(result), format: kind, options });
+  }
+
   /** Stops the worker; the next call starts a new one. */
   terminate() {
     if (this.#worker) this.#die(this.#worker, new EcouteError("terminated", "exit"));
