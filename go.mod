@@ -3,6 +3,7 @@ module github.com/ecoute/ecoute
 go 1.26.0
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/go-audio/wav v1.1.0
 	github.com/mewkiz/flac v1.0.14
 	github.com/mjibson/go-dsp v0.0.0-20180508042940-11479a337f12

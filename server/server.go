@@ -76,6 +76,9 @@ type Config struct {
 	// AllowOrigin is the Access-Control-Allow-Origin value sent on every
 	// response. Empty means "*"; "-" disables CORS headers.
 	AllowOrigin string
+
+	// Stream configures the WebSocket route /v1/stream (stream.go).
+	Stream StreamConfig
 }
 
 // Handler serves the API described in the package documentation. It is safe
@@ -92,6 +95,8 @@ type Handler struct {
 	once  sync.Once
 	model *asr.Model
 	err   error
+
+	streams streamState // open /v1/stream connections
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -207,6 +212,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rw.audio = res.Duration
 		// One line, as "transcribe --format json" prints it.
 		writeBody(rw, http.StatusOK, append(asr.AppendJSON(nil, res, name), '\n'))
+	case "/v1/stream":
+		h.serveStream(rw, r) // WebSocket, Vosk's protocol: stream.go
 	default:
 		writeError(rw, errorf(http.StatusNotFound, "no route %s %s; see GET / for usage", r.Method, r.URL.Path))
 	}
