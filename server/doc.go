@@ -7,6 +7,7 @@
 // Routes:
 //
 //	POST /v1/transcribe   audio in, JSON out (the layout of "transcribe --format json")
+//	GET  /v1/stream       WebSocket: live audio in, partial and final results out (stream.go)
 //	GET  /healthz         {"status":"ok"}
 //	GET  /                a short usage text
 //	OPTIONS *             CORS preflight
@@ -34,6 +35,23 @@
 // request cannot take down a worker isolate that serves others.
 // Config.AccessLog gets one line per request.
 //
+// /v1/stream speaks vosk-server's WebSocket protocol, so Vosk clients work
+// unchanged: the client may send {"config": {"sample_rate": R}} (8-192 kHz;
+// 16000 when not sent), then binary messages of 16-bit little-endian mono
+// samples, then {"eof": 1} ({"reset": 1} ends a segment and goes on). Each
+// message gets one answer: {"partial": "..."} while a segment is open, or
+// {"text": "...", "result": [{"word", "start", "end", "conf"}]} when one or
+// more segments closed (asr.Stream: at pauses), times from the stream start;
+// eof gets the last final result, then a normal close (1000). The query
+// string takes the decoding options as for /v1/transcribe. Close codes say
+// what went wrong: 1007 a text message that is not such JSON, 1008 a wrong
+// rate, a config after audio, or no message for StreamConfig.Idle, 1009 a
+// stream past StreamConfig.MaxDuration (after its final result) or a
+// message over 1 MiB, 1013 StreamConfig.MaxStreams streams already open.
+// The edge worker answers /v1/stream with 501.
+//
 // Sources: the HTTP semantics of RFC 9110 (413, 415, 405 with Allow), the
-// CORS protocol of the WHATWG Fetch standard, RFC 7578 for multipart/form-data.
+// CORS protocol of the WHATWG Fetch standard, RFC 7578 for multipart/form-data,
+// RFC 6455 for WebSocket and its close codes, vosk-server's
+// websocket/asr_server.py for the streaming protocol.
 package server
