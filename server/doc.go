@@ -7,6 +7,7 @@
 // Routes:
 //
 //	POST /v1/transcribe   audio in, JSON out (the layout of "transcribe --format json")
+//	POST /v1/audio/transcriptions   OpenAI's transcription API (openai.go)
 //	GET  /v1/stream       WebSocket: live audio in, partial and final results out (stream.go)
 //	GET  /healthz         {"status":"ok"}
 //	GET  /                a short usage text
@@ -50,7 +51,35 @@
 // message over 1 MiB, 1013 StreamConfig.MaxStreams streams already open.
 // The edge worker answers /v1/stream with 501.
 //
-// Sources: the HTTP semantics of RFC 9110 (413, 415, 405 with Allow), the
+// /v1/audio/transcriptions answers OpenAI's createTranscription request,
+// so OpenAI's SDKs (with their base URL set to this server's /v1), whisper.cpp
+// clients and subtitle tools work unchanged. The form's fields may come in
+// any order: "file" holds the audio (WAV, FLAC or MP3; the part's
+// Content-Type is not checked, the decoder sniffs); "model" is accepted
+// whatever it names and ignored (the server answers with its own model);
+// "response_format" is json ({"text"}, the default), text, srt, vtt (the
+// writers of "transcribe --format txt/srt/vtt", package asr/transcript) or
+// verbose_json ({task, language, duration, text, segments, words});
+// "timestamp_granularities[]" is word and/or segment (verbose_json holds
+// "segments" unless only word is asked for, and "words" when it is);
+// "language" must be English ("en", "en-US", "english" or absent: anything
+// else is a 400 with code unsupported_language); "prompt" becomes hotwords,
+// each distinct word at the default boost (more than asr.MaxHotwords words
+// is a 400); "temperature" (0 to 1), "stream" (false), "include[]" and
+// "chunking_strategy" are accepted and ignored; asr.OptionTable's names
+// are accepted as on /v1/transcribe. The segments of verbose_json are the
+// subtitle cues of srt and vtt (transcript.Cues over the words, at most two
+// lines of 42 characters and 7 s, cut at pauses of 0.5 s), with Whisper's
+// fields: seek (the start in 10 ms frames), tokens (empty), temperature 0,
+// avg_logprob (the mean log confidence of the cue's words),
+// compression_ratio (bytes over zlib-compressed bytes, as Whisper computes
+// it) and no_speech_prob 0. Errors have OpenAI's shape,
+// {"error": {"message", "type", "param", "code"}}, with the statuses and
+// checks of /v1/transcribe; type is invalid_request_error for 4xx and
+// server_error for 5xx.
+//
+// Sources: OpenAI's API reference for createTranscription and its error
+// object, Whisper's transcribe.py for the segment fields; the HTTP semantics of RFC 9110 (413, 415, 405 with Allow), the
 // CORS protocol of the WHATWG Fetch standard, RFC 7578 for multipart/form-data,
 // RFC 6455 for WebSocket and its close codes, vosk-server's
 // websocket/asr_server.py for the streaming protocol.

@@ -200,6 +200,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(rw, http.StatusOK, map[string]string{"status": "ok"})
+	case openAIPath:
+		h.serveOpenAI(rw, r) // OpenAI's transcription API: openai.go
 	case "/v1/transcribe":
 		if !methodOK(rw, r, http.MethodPost) {
 			return
@@ -229,7 +231,7 @@ func (h *Handler) logRequest(r *http.Request, rw *trackingWriter, d time.Duratio
 }
 
 func allowFor(path string) string {
-	if path == "/v1/transcribe" {
+	if path == "/v1/transcribe" || path == openAIPath {
 		return "POST, OPTIONS"
 	}
 	return "GET, HEAD, OPTIONS"
@@ -297,17 +299,11 @@ func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (res *asr.R
 	if err := h.limits.CheckSize(r.ContentLength); err != nil {
 		return nil, "", err
 	}
-	// Admission: a request past the running and queued ones is refused
-	// before its body is read.
-	if h.admit != nil {
-		select {
-		case h.admit <- struct{}{}:
-			defer func() { <-h.admit }()
-		default:
-			return nil, "", errorf(http.StatusServiceUnavailable, "the server is busy (%d transcriptions running, %d waiting); retry in %s",
-				h.cfg.MaxConcurrent, h.cfg.MaxQueue, h.cfg.RetryAfter)
-		}
+	release, err := h.admitRequest()
+	if err != nil {
+		return nil, "", err
 	}
+	defer release()
 	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
 	var data []byte
 	name = "-"
@@ -322,32 +318,58 @@ func (h *Handler) transcribe(w http.ResponseWriter, r *http.Request) (res *asr.R
 	if len(data) == 0 {
 		return nil, "", errorf(http.StatusBadRequest, "empty request body: send a WAV, FLAC or MP3 file")
 	}
+	res, err = h.recognize(r.Context(), data, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	return res, name, nil
+}
+
+// admitRequest takes an admission token: a request past the running and
+// queued ones is refused (503) before its body is read. release returns
+// the token.
+func (h *Handler) admitRequest() (release func(), err error) {
+	if h.admit == nil {
+		return func() {}, nil
+	}
+	select {
+	case h.admit <- struct{}{}:
+		return func() { <-h.admit }, nil
+	default:
+		return nil, errorf(http.StatusServiceUnavailable, "the server is busy (%d transcriptions running, %d waiting); retry in %s",
+			h.cfg.MaxConcurrent, h.cfg.MaxQueue, h.cfg.RetryAfter)
+	}
+}
+
+// recognize waits for a transcription slot, then decodes data (a whole
+// audio file, checked against the limits) and transcribes it with opts.
+func (h *Handler) recognize(ctx context.Context, data []byte, opts asr.Options) (*asr.Result, error) {
 	if h.run != nil {
 		select {
 		case h.run <- struct{}{}:
 			defer func() { <-h.run }()
-		case <-r.Context().Done():
-			return nil, "", r.Context().Err()
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
 	pcm, err := h.limits.Decode(data)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	data = nil // the body is no longer needed while the recognizer runs
 	m, err := h.Model()
 	if err != nil {
-		return nil, "", errorf(http.StatusServiceUnavailable, "model not available: %v", err)
+		return nil, errorf(http.StatusServiceUnavailable, "model not available: %v", err)
 	}
 	rec, err := asr.NewRequestRecognizer(m, opts)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	res, err = rec.Transcribe(pcm)
+	res, err := rec.Transcribe(pcm)
 	if err != nil {
-		return nil, "", errorf(http.StatusInternalServerError, "transcribing: %v", err)
+		return nil, errorf(http.StatusInternalServerError, "transcribing: %v", err)
 	}
-	return res, name, nil
+	return res, nil
 }
 
 // status maps an error to the status code and message the client gets: an
@@ -387,6 +409,11 @@ const drainMax = 64 << 20
 // reset the connection, and many clients report the reset instead of the
 // answer.
 func (h *Handler) refuse(w *trackingWriter, r *http.Request, err error) {
+	h.refuseWith(w, r, err, func(code int, msg string) { writeError(w, errorf(code, "%s", msg)) })
+}
+
+// refuseWith is refuse with the error body written by write.
+func (h *Handler) refuseWith(w *trackingWriter, r *http.Request, err error, write func(code int, msg string)) {
 	code, msg := h.status(err)
 	drain := (code == http.StatusRequestEntityTooLarge || code == http.StatusServiceUnavailable) &&
 		r.Body != nil && r.Body != http.NoBody && !strings.EqualFold(r.Header.Get("Expect"), "100-continue") &&
@@ -395,13 +422,13 @@ func (h *Handler) refuse(w *trackingWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.RetryAfter.Seconds()))))
 	}
 	if !drain {
-		writeError(w, errorf(code, "%s", msg))
+		write(code, msg)
 		return
 	}
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex() // keep the body readable after the answer (HTTP/1.x)
 	w.Header().Set("Connection", "close")
-	writeError(w, errorf(code, "%s", msg))
+	write(code, msg)
 	rc.Flush()
 	rc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	io.Copy(io.Discard, io.LimitReader(r.Body, drainMax))
@@ -654,6 +681,10 @@ func (h *Handler) usage(r *http.Request) string {
 	return fmt.Sprintf(`ecoute speech-to-text API
 
   POST /v1/transcribe   WAV, FLAC or MP3 audio in, JSON out
+  POST /v1/audio/transcriptions   OpenAI's transcription API (multipart
+                        file, model, response_format json, text, srt, vtt
+                        or verbose_json, timestamp_granularities[],
+                        language en, prompt as hotwords)
   GET  /healthz         liveness check
 
 Send the audio as the body (Content-Type audio/wav, audio/flac or

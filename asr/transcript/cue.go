@@ -21,10 +21,12 @@ type CueOptions struct {
 // cue ends at a pause of half a second.
 var DefaultCueOptions = CueOptions{MaxLineChars: 42, MaxLines: 2, MaxDuration: 7, MinPause: 0.5}
 
-// A Cue is one subtitle: its time span in seconds and its lines of text.
+// A Cue is one subtitle: its time span in seconds, its lines of text, and
+// the words they hold.
 type Cue struct {
 	Start, End float64
 	Lines      []string
+	Words      []asr.Word
 }
 
 // Text returns the cue's lines joined by spaces.
@@ -40,6 +42,7 @@ func (c Cue) Text() string { return strings.Join(c.Lines, " ") }
 func Cues(words []asr.Word, o CueOptions) []Cue {
 	var out []Cue
 	var cur []string
+	var curWords []asr.Word
 	var start, end float64
 	flush := func() {
 		if len(cur) == 0 {
@@ -48,8 +51,8 @@ func Cues(words []asr.Word, o CueOptions) []Cue {
 		if end <= start {
 			end = start + 0.001
 		}
-		out = append(out, Cue{Start: start, End: end, Lines: balanceLines(cur, o.MaxLineChars, o.MaxLines)})
-		cur = nil
+		out = append(out, Cue{Start: start, End: end, Lines: balanceLines(cur, o.MaxLineChars, o.MaxLines), Words: curWords})
+		cur, curWords = nil, nil
 	}
 	for _, w := range words {
 		if w.Word == "" {
@@ -67,6 +70,7 @@ func Cues(words []asr.Word, o CueOptions) []Cue {
 			start = w.Start
 		}
 		cur = append(cur, w.Word)
+		curWords = append(curWords, w)
 		end = w.End
 	}
 	flush()

@@ -31,6 +31,9 @@ func TestCues(t *testing.T) {
 	if cues[0].Start != 0 || cues[0].End != ws[2].End || cues[1].Start != ws[3].Start {
 		t.Errorf("cue times %+v", cues)
 	}
+	if len(cues[0].Words) != 3 || cues[0].Words[2] != ws[2] || len(cues[1].Words) != 3 || cues[1].Words[0] != ws[3] {
+		t.Errorf("cue words %+v", cues)
+	}
 	// Without pauses, text that does not fit two lines of 42 characters is
 	// cut, each cue's lines balanced, none over the width, no word lost.
 	long := strings.Repeat("alpha beta gamma delta epsilon zeta eta theta ", 6)
@@ -82,7 +85,7 @@ func TestCues(t *testing.T) {
 	// A word longer than a line stands alone; empty words are skipped;
 	// empty input gives no cue.
 	cues = Cues([]asr.Word{{Word: "a"}, {Word: strings.Repeat("x", 60), Start: 0.1, End: 0.2}, {Word: ""}, {Word: "b", Start: 0.2, End: 0.3}}, o)
-	if len(cues) != 3 {
+	if len(cues) != 3 || len(cues[2].Words) != 1 || cues[2].Words[0].Word != "b" {
 		t.Errorf("long word: %+v", cues)
 	}
 	if c := Cues(nil, o); len(c) != 0 {
