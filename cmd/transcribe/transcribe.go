@@ -328,6 +328,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.StringVar(&f.scp, "scp", "", "read inputs from a Kaldi wav.scp `FILE` (\"ID PATH\" or \"ID COMMAND |\")")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar and no summary line")
 	fs.BoolVar(&f.version, "version", false, "print the version and the default model's name and provenance")
+	sf := registerStreamFlags(fs)
 	fs.Usage = func() {} // the whole help goes to stdout on --help; errors get a hint
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -341,6 +342,9 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if f.version {
 		printVersion(stdout)
 		return exitOK
+	}
+	if sf.stream {
+		return runStream(&f, sf, fs, pos, stdin, stdout, stderr)
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "transcribe: "+format+" (see transcribe --help)\n", a...)
