@@ -33,7 +33,12 @@ type Options struct {
 	// of 614 words (10%) on 101 speechocean762-dev clips, so it is off
 	// unless asked for.
 	MinConfidence float64
-	VAD           VADOptions
+	// Punctuate restores punctuation and capitals in each segment's text
+	// and words with the embedded text/punct tagger (a segment is read as
+	// one utterance: it starts with a capital and ends a sentence). Words
+	// keep their times; scoring (text/wer) ignores the marks and case.
+	Punctuate bool
+	VAD       VADOptions
 }
 
 // DefaultOptions returns beam search of width 32 with the model's LM when it
@@ -120,6 +125,9 @@ var OptionTable = []Option{
 	{Name: "min-confidence", JSON: "minConfidence", Kind: FloatOption, Min: 0, Max: 1,
 		Help:  "drop words whose confidence is below this (0 keeps all; 0.3 drops most words invented on noise, and 10% of words on speech)",
 		field: func(o *Options) any { return &o.MinConfidence }},
+	{Name: "punctuate", JSON: "punctuate", Kind: BoolOption,
+		Help:  "restore punctuation and capitals with the punctuation tagger (text/punct), segment by segment",
+		field: func(o *Options) any { return &o.Punctuate }},
 }
 
 // LookupOption returns the row of OptionTable called name (its Name, JSON

@@ -124,6 +124,9 @@ func (r *Recognizer) segment(p *audio.PCM, sp Span) decodedSegment {
 	if len(texts) == 0 {
 		return decodedSegment{hyps: hyps}
 	}
+	if r.o.Punctuate {
+		texts = punctuateWords(out.Words, texts)
+	}
 	out.Text = strings.Join(texts, " ")
 	out.Start = off
 	// The last frame may reach past the span by a fraction of a frame.

@@ -272,6 +272,7 @@ function readOptions() {
     nbest: Math.max(0, parseInt($("opt-nbest").value, 10) || 0),
     lm: $("opt-lm").checked,
     timestamps: $("opt-timestamps").checked,
+    punctuate: $("opt-punctuate").checked,
   };
   const hw = $("opt-hotwords").value.trim();
   if (hw) o.hotwords = hw;

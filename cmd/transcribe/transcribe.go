@@ -366,6 +366,9 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if (f.format == "srt" || f.format == "vtt") && !f.opts.Timestamps {
 		return usageErr("--format %s needs word times; drop --timestamps=false", f.format)
 	}
+	if (f.format == "srt" || f.format == "vtt") && !flagGiven(fs, "punctuate") {
+		f.opts.Punctuate = true // subtitles are read, not scored
+	}
 	if f.out != "" && f.outDir != "" {
 		return usageErr("-o and --output-dir contradict each other")
 	}

@@ -131,7 +131,7 @@ func (b *Baseline) Tag(words []string) ([]Punct, []Case) {
 		if len(next) > beam {
 			next = next[:beam]
 		}
-		hyps, next = append(hyps[:0], next...), hyps
+		hyps = append(hyps[:0], next...)
 	}
 	bi, bs := 0, 0.0
 	for i, h := range hyps {
