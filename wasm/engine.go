@@ -19,15 +19,20 @@ import (
 
 // Error codes carried by [Error]; the page maps them to messages.
 const (
-	CodeNoModel  = "no-model"  // transcribe or features before a model was loaded
-	CodeModel    = "model"     // the model bytes could not be loaded
-	CodeFormat   = "format"    // not a WAV or FLAC file, or a malformed one
-	CodeEmpty    = "empty"     // no samples (an empty file or recording)
-	CodeTooLong  = "too-long"  // longer than Limits.MaxSeconds
-	CodeTooLarge = "too-large" // file bigger than Limits.MaxBytes
-	CodeOptions  = "options"   // options that do not parse or are out of range
-	CodeInternal = "internal"  // a bug: a panic turned into an error
+	CodeNoModel   = "no-model"  // transcribe or features before a model was loaded
+	CodeModel     = "model"     // the model bytes could not be loaded
+	CodeFormat    = "format"    // not a WAV or FLAC file, or a malformed one
+	CodeEmpty     = "empty"     // no samples (an empty file or recording)
+	CodeTooLong   = "too-long"  // longer than Limits.MaxSeconds
+	CodeTooLarge  = "too-large" // file bigger than Limits.MaxBytes
+	CodeOptions   = "options"   // options that do not parse or are out of range
+	CodeInternal  = "internal"  // a bug: a panic turned into an error
+	CodeCancelled = "cancelled" // the caller stopped a transcription (TranscribeEach's each said so)
 )
+
+// ErrCancelled is what a TranscribeEach callback returns to stop the work;
+// TranscribeEach then returns it.
+var ErrCancelled = &Error{Code: CodeCancelled, Msg: "cancelled"}
 
 // An Error is what every Engine method returns on failure: a code for
 // programs and a message for people. Panics inside the engine come back as
@@ -405,6 +410,14 @@ func (e *Engine) loaded() (*asr.Model, error) {
 // Transcribe recognizes a with options o, exactly as `transcribe` does for
 // a file: decode, then asr.Recognizer.Transcribe.
 func (e *Engine) Transcribe(a Audio, o Options) (res *asr.Result, err error) {
+	return e.TranscribeEach(a, o, nil)
+}
+
+// TranscribeEach is Transcribe, calling each (when not nil) as
+// asr.Recognizer.TranscribeEach does: with every segment as soon as it is
+// decoded, and the seconds of audio processed so far, out of total. An
+// error from each (usually [ErrCancelled]) stops the work and is returned.
+func (e *Engine) TranscribeEach(a Audio, o Options, each func(seg asr.Segment, done, total float64) error) (res *asr.Result, err error) {
 	defer catch(&err)
 	m, err := e.loaded()
 	if err != nil {
@@ -424,7 +437,19 @@ func (e *Engine) Transcribe(a Audio, o Options) (res *asr.Result, err error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	res, err = rec.Transcribe(p)
+	var f func(asr.Segment, float64) error
+	var stop error // each's error, returned as it is
+	if each != nil {
+		total := float64(len(p.Samples)) / float64(p.Rate)
+		f = func(seg asr.Segment, done float64) error {
+			stop = each(seg, done, total)
+			return stop
+		}
+	}
+	res, err = rec.TranscribeEach(p, f)
+	if stop != nil {
+		return nil, stop
+	}
 	if err != nil {
 		return nil, errorf(CodeFormat, "transcribe: %v", err)
 	}
@@ -435,12 +460,17 @@ func (e *Engine) Transcribe(a Audio, o Options) (res *asr.Result, err error) {
 // is the object `transcribe --format json` prints for one input
 // (asr.AppendJSON), with name as its "file".
 func (e *Engine) TranscribeJSON(a Audio, options, name string) (out []byte, err error) {
+	return e.TranscribeEachJSON(a, options, name, nil)
+}
+
+// TranscribeEachJSON is TranscribeJSON with TranscribeEach's callback.
+func (e *Engine) TranscribeEachJSON(a Audio, options, name string, each func(seg asr.Segment, done, total float64) error) (out []byte, err error) {
 	defer catch(&err)
 	o, err := ParseOptions(options)
 	if err != nil {
 		return nil, err
 	}
-	res, err := e.Transcribe(a, o)
+	res, err := e.TranscribeEach(a, o, each)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"syscall/js"
+	"time"
 	"unsafe"
+
+	"github.com/ecoute/ecoute/asr"
 )
 
 // Version is reported as globalThis.ecoute.version.
@@ -56,7 +59,7 @@ func Register(name string, e *Engine) js.Value {
 		if err != nil {
 			return nil, err
 		}
-		out, err := e.TranscribeJSON(a, stringArg(args, 2), stringArg(args, 3))
+		out, err := e.TranscribeEachJSON(a, stringArg(args, 2), stringArg(args, 3), segmentCallback(args, 4))
 		return string(out), err
 	})
 	fn("format", func(args []js.Value) (any, error) {
@@ -105,6 +108,33 @@ func Register(name string, e *Engine) js.Value {
 		ready.Invoke(api)
 	}
 	return api
+}
+
+// segmentCallback turns the JavaScript function args[i], if there is one,
+// into TranscribeEach's callback: it is called as f(segmentJSON, done,
+// total) with each segment (asr.Segment as JSON; text "" for a stretch
+// without speech) and the seconds of audio processed so far out of the
+// total, and returns true to stop the transcription, which then rejects
+// with code "cancelled". Before each call the Go runtime lets the
+// JavaScript event loop run, so that a message that asks to stop (posted to
+// the Web Worker while the module computes) is received in time for f to
+// say so.
+func segmentCallback(args []js.Value, i int) func(asr.Segment, float64, float64) error {
+	if i >= len(args) || args[i].Type() != js.TypeFunction {
+		return nil
+	}
+	f := args[i]
+	return func(seg asr.Segment, done, total float64) error {
+		time.Sleep(time.Millisecond) // all goroutines idle: the runtime returns to the event loop
+		b, err := json.Marshal(seg)
+		if err != nil {
+			panic(err) // a plain struct
+		}
+		if f.Invoke(string(b), done, total).Truthy() {
+			return ErrCancelled
+		}
+		return nil
+	}
 }
 
 // promise runs f in a new goroutine and returns a Promise of its result.

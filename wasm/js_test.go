@@ -8,6 +8,8 @@ package wasm
 
 import (
 	"encoding/json"
+	"math"
+	"strings"
 	"syscall/js"
 	"testing"
 	"unsafe"
@@ -122,5 +124,76 @@ func TestBindings(t *testing.T) {
 	}
 	if n := dec.Get("samples").Get("length").Int(); n < 11990 || n > 12010 {
 		t.Errorf("decode: %d samples at 8 kHz, want about 12000", n)
+	}
+}
+
+// TestTranscribeSegments checks transcribe's segment callback: 70 s of
+// bursts with pauses (over asr's 30-s chunk, so the recognizer cuts it) come back as segments with the seconds done increasing to the
+// duration, their texts make up the result's, and a callback that returns
+// true stops the work, which rejects with code "cancelled". (That the module
+// lets the event loop run between segments, so that a Web Worker receives a
+// cancel message while it computes, is checked by tests/browser: Cancel
+// stops a long job without restarting the worker.)
+func TestTranscribeSegments(t *testing.T) {
+	e := NewEngine()
+	api := Register("ecouteSegments", e)
+	mustResolve(t, "loadModel", api.Call("loadModel", u8(tinyModel(t))))
+	const rate = 16000
+	var x []float32
+	for i := 0; i < 8; i++ {
+		x = append(x, chirp(8*rate, rate)...)
+		x = append(x, make([]float32, rate*8/10)...)
+	}
+	total := float64(len(x)) / rate
+	type call struct {
+		seg         asr.Segment
+		done, total float64
+	}
+	var calls []call
+	record := func(stop func(n int) bool) js.Func {
+		return js.FuncOf(func(_ js.Value, a []js.Value) any {
+			var c call
+			if err := json.Unmarshal([]byte(a[0].String()), &c.seg); err != nil {
+				t.Errorf("segment %s: %v", a[0], err)
+			}
+			c.done, c.total = a[1].Float(), a[2].Float()
+			calls = append(calls, c)
+			return stop(len(calls))
+		})
+	}
+	all := record(func(int) bool { return false })
+	defer all.Release()
+	res := mustResolve(t, "transcribe with segments", api.Call("transcribe", f32(x), rate, `{"timestamps": true}`, "", all))
+	var r asr.Result
+	if err := json.Unmarshal([]byte(res.String()), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 3 {
+		t.Fatalf("%d segment calls for 70 s with pauses, want 3 or more", len(calls))
+	}
+	var texts []string
+	last := 0.0
+	for _, c := range calls {
+		if c.done <= last || c.total != total {
+			t.Errorf("segment call done %v (previous %v), total %v (want %v)", c.done, last, c.total, total)
+		}
+		last = c.done
+		if c.seg.Text != "" {
+			texts = append(texts, c.seg.Text)
+		}
+	}
+	if math.Abs(last-total) > 1e-9 {
+		t.Errorf("last done %v, want the duration %v", last, total)
+	}
+	if got := strings.Join(texts, " "); got != r.Text {
+		t.Errorf("segments' text %q, result's %q", got, r.Text)
+	}
+
+	calls = nil
+	first := record(func(n int) bool { return n >= 1 })
+	defer first.Release()
+	wantReject(t, "transcribe stopped by the first callback", api.Call("transcribe", f32(x), rate, "", "", first), CodeCancelled)
+	if len(calls) != 1 {
+		t.Errorf("%d calls after the callback said stop, want 1", len(calls))
 	}
 }
