@@ -186,7 +186,7 @@ func TestStreamBoundedMemory(t *testing.T) {
 		}
 		peak = max(peak, s.Buffered())
 	}
-	if lim := 2*8000 + 1600; peak > lim {
+	if lim := 2*4800 + 1600; peak > lim {
 		t.Errorf("10 min of noise: %d samples buffered, want at most %d", peak, lim)
 	}
 	peak = 0
