@@ -67,7 +67,9 @@
 // each distinct word at the default boost (more than asr.MaxHotwords words
 // is a 400); "temperature" (0 to 1), "stream" (false), "include[]" and
 // "chunking_strategy" are accepted and ignored; asr.OptionTable's names
-// are accepted as on /v1/transcribe. The segments of verbose_json are the
+// are accepted as on /v1/transcribe. The transcript is punctuated and
+// cased (the punctuate option) in every format, as OpenAI's are, unless the
+// form sends punctuate=false. The segments of verbose_json are the
 // subtitle cues of srt and vtt (transcript.Cues over the words, at most two
 // lines of 42 characters and 7 s, cut at pauses of 0.5 s), with Whisper's
 // fields: seek (the start in 10 ms frames), tokens (empty), temperature 0,

@@ -241,6 +241,13 @@ func (h *Handler) readOpenAIForm(body io.Reader, boundary string) (*openAIReques
 		}
 		return nil, &openAIError{err: err, param: param}
 	}
+	// OpenAI's transcripts are punctuated and cased, in every format:
+	// punctuate unless the form says otherwise.
+	if _, given := opts["punctuate"]; !given {
+		if err := req.opts.Set("punctuate", "true"); err != nil {
+			panic(err) // a row of the table
+		}
+	}
 	if hw := promptHotwords(last("prompt")); hw != "" {
 		if err := req.opts.Set("hotword", hw); err != nil {
 			return nil, &openAIError{err: fmt.Errorf("prompt: %w", err), param: "prompt"}

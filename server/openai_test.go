@@ -86,7 +86,15 @@ func TestOpenAIFormats(t *testing.T) {
 		t.Skip(err)
 	}
 	h := New(Config{Load: asr.Default})
-	res := wantWith(t, asr.Default, wav, defaults())
+	// Punctuated by default, as OpenAI's transcripts are.
+	punct := func() asr.Options {
+		o := defaults()
+		if err := o.Set("punctuate", "true"); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	res := wantWith(t, asr.Default, wav, punct())
 
 	r := openAIPost(t, h, wav, [2]string{"model", "whisper-1"})
 	if r.code != 200 || !strings.HasPrefix(r.hdr.Get("Content-Type"), "application/json") {
@@ -178,21 +186,26 @@ func TestOpenAIFormats(t *testing.T) {
 	}
 
 	// prompt: hotwords, the same as the option field.
-	o := defaults()
+	o := punct()
 	if err := o.Set("hotword", "the,quick,brown,fox"); err != nil {
 		t.Fatal(err)
 	}
 	withFox := wantWith(t, asr.Default, wav, o)
-	if !strings.Contains(withFox.Text, "fox") || strings.Contains(res.Text, "fox") {
+	if !strings.Contains(withFox.Text, "fox") || strings.Contains(res.Text, "fox") || res.Text == wantWith(t, asr.Default, wav, defaults()).Text {
 		t.Fatalf("the hotword does not change the default model's transcript (%q vs %q): pick another", res.Text, withFox.Text)
 	}
 	r = openAIPost(t, h, wav, [2]string{"model", "whisper-1"}, [2]string{"response_format", "text"}, [2]string{"prompt", "The quick, brown Fox."})
 	if r.code != 200 || string(r.body) != withFox.Text+"\n" {
 		t.Errorf("prompt: %d %q, want %q", r.code, r.body, withFox.Text+"\n")
 	}
+	// punctuate=false: the recognizer's plain text.
+	r = openAIPost(t, h, wav, [2]string{"response_format", "text"}, [2]string{"punctuate", "false"})
+	if want := wantWith(t, asr.Default, wav, defaults()).Text + "\n"; r.code != 200 || string(r.body) != want {
+		t.Errorf("punctuate=false: %d %q, want %q", r.code, r.body, want)
+	}
 	// ecoute's own options are form fields too, and language "en" is fine.
 	r = openAIPost(t, h, wav, [2]string{"language", "en"}, [2]string{"hotword", "fox"}, [2]string{"response_format", "text"})
-	o = defaults()
+	o = punct()
 	o.Set("hotword", "fox")
 	if want := wantWith(t, asr.Default, wav, o).Text + "\n"; r.code != 200 || string(r.body) != want {
 		t.Errorf("hotword field: %d %q, want %q", r.code, r.body, want)
