@@ -157,7 +157,7 @@ Flags:
 		s := punct.Evaluate(m, sp.Dev)
 		_, _, f1 := s.Overall()
 		m.Provenance = map[string]any{
-			"data": "gutenberg-modern (4 books, not The Great Gatsby), nltk-state_union 1945-2000, nltk-inaugural 1901-2021, wikitext-2 train",
+			"data":  "gutenberg-modern (4 books, not The Great Gatsby), nltk-state_union 1945-2000, nltk-inaugural 1901-2021, wikitext-2 train",
 			"train": cfg.String(), "steps": st.Step, "words": st.Words, "epochs": st.Epochs,
 			"dev": "nltk-state_union 2001-2002", "dev_f1": f1, "dev_case_accuracy": s.CaseAccuracy(),
 		}
