@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +45,10 @@ type AlignOptions struct {
 	// LowScore flags a word (AlignedWord.Low) whose Score is below it
 	// (0: DefaultLowScore).
 	LowScore float64
+	// Raw reports each word from the first frame of its first label to the
+	// last frame of its last on the Viterbi path, with no refinement of
+	// its edges (see Align).
+	Raw bool
 }
 
 // DefaultLowScore is the per-frame log-probability under which a word is
@@ -176,6 +181,12 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 		return nil, err
 	}
 	res := &Alignment{Words: at.words, Duration: dur, Score: al.LogProb / float64(len(lp))}
+	var edges []wordEdge
+	var en *energies
+	if !o.Raw {
+		edges = r.vocab.edges(lp, al, at)
+		en = newEnergies(p.Samples, p.Rate)
+	}
 	prevEnd := 0.0
 	for i := range res.Words {
 		w := &res.Words[i]
@@ -191,9 +202,21 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 		w.Score = s / float64(f1-f0)
 		w.Confidence = math.Exp(w.Score)
 		w.Low = w.Score < o.LowScore
+		start, end := times.start(f0), times.end(f1-1)
+		if edges != nil {
+			start = times.start(edges[i].start) + startOffset
+			end = times.end(edges[i].end-1) + endOffset
+		}
+		if en != nil {
+			lo, hi := prevEnd, dur
+			if n := nextFound(at, i); n >= 0 {
+				hi = times.start(al.Tokens[at.first[n]].Start)
+			}
+			start, end = en.snap(start, end, lo, hi)
+		}
 		// Chunk clocks can overlap by a fraction of a frame: keep words in order.
-		w.Start = min(max(times.start(f0), prevEnd), dur)
-		w.End = max(min(times.end(f1-1), dur), w.Start)
+		w.Start = min(max(start, prevEnd), dur)
+		w.End = max(min(end, dur), w.Start)
 		prevEnd = w.End
 	}
 	res.ProcessingTime = time.Since(start).Seconds()
@@ -251,4 +274,212 @@ func (r *Recognizer) alignFrames(p *audio.PCM) ([][]float32, *frameTimes, bool) 
 		lp = append(lp, x...)
 	}
 	return lp, ft, speech
+}
+
+// Edge refinement. A CTC network emits each label as a spike of one or two
+// frames near its onset and the blank elsewhere, so the Viterbi path's last
+// label frame comes well before a word's sound dies away (about 85 ms early
+// at the median on scripts/bench/align's dev audio), while its first label
+// frame is near the onset. The edges are moved to where the letters'
+// posterior mass (1 - P(blank) - P(word separator)) falls under edgeMass,
+// within the stretch between the word's neighbours, then shifted by
+// constant offsets. edgeMass and the offsets were calibrated on the bench's
+// train split (FSDD speakers other than nicolas, speech-commands-train;
+// scripts/bench/align build -split train), never on its dev words.
+const (
+	edgeMass    = 0.05
+	edgeMax     = 2   // frames an edge may move by the posteriors
+	gapFrames   = 8   // frames between two labels of a word that split it (see core)
+	startOffset = 0.0 // seconds added to each word's refined start
+	endOffset   = 0.0 // seconds added to each word's refined end
+)
+
+// wordEdge is a word's refined frames [start, end).
+type wordEdge struct{ start, end int }
+
+// edges returns the refined frames of each spelled word of at on the path
+// al through lp (entries of unspelled words are zero). A word's start moves
+// back from its first label, and its end forward from its last, over frames
+// whose letter mass is at least edgeMass, never past the word separator's
+// frames or the neighbouring words' labels.
+func (v *charVocab) edges(lp [][]float32, al *ctc.Alignment, at *alignText) []wordEdge {
+	mass := func(t int) float64 {
+		m := 1 - math.Exp(float64(lp[t][v.blank]))
+		if v.space >= 0 {
+			m -= math.Exp(float64(lp[t][v.space]))
+		}
+		return m
+	}
+	// lead is the first frame a word may take: after the labels before it
+	// (its separator's, or the previous word's last).
+	lead := func(i int) int {
+		if k := at.first[i]; k > 0 {
+			return al.Tokens[k-1].End
+		}
+		return 0
+	}
+	out := make([]wordEdge, len(at.words))
+	prevEnd := 0
+	for i := range at.words {
+		if at.first[i] < 0 {
+			continue
+		}
+		f0, f1 := v.core(lp, al, at.first[i], at.last[i])
+		lo := max(lead(i), prevEnd)
+		hi := len(lp)
+		if k := at.last[i] + 1; k < len(al.Tokens) {
+			hi = al.Tokens[k].Start
+		}
+		s, e := f0, f1
+		for s > lo && s > f0-edgeMax && mass(s-1) >= edgeMass {
+			s--
+		}
+		for e < hi && e < f1+edgeMax && mass(e) >= edgeMass {
+			e++
+		}
+		out[i] = wordEdge{s, e}
+		prevEnd = e
+	}
+	return out
+}
+
+// nextFound returns the index of the first spelled word after word i, or -1.
+func nextFound(at *alignText, i int) int {
+	for n := i + 1; n < len(at.words); n++ {
+		if at.first[n] >= 0 {
+			return n
+		}
+	}
+	return -1
+}
+
+// Energy snapping: a word's edge found from the posteriors is moved to the
+// nearest place where the signal's energy crosses a silence threshold, when
+// there is one within reach: snapReach seconds forward (or snapBack back)
+// for an end, the mirror for a start. The threshold is snapFloorDB over the
+// local floor (the 10th percentile of 10 ms frame energies within
+// snapContext seconds of the word) or snapPeakDB under the word's loudest
+// frame, whichever is higher; an edge stops at the first of two quiet frames
+// in a row. In continuous speech, with no quiet between words, an edge
+// moves to the next word's first label at most.
+const (
+	snapReach   = 0.50
+	snapBack    = 0.15
+	snapContext = 1.0
+	snapFloorDB = 10.0
+	snapPeakDB  = 35.0
+)
+
+// energies holds the level of each 10 ms frame of the audio, in dB.
+type energies struct {
+	db  []float32
+	hop float64 // seconds per frame
+}
+
+func newEnergies(x []float32, rate int) *energies {
+	hop := max(1, rate/100)
+	db := make([]float32, (len(x)+hop-1)/hop)
+	for f := range db {
+		seg := x[f*hop : min((f+1)*hop, len(x))]
+		var s float64
+		for _, v := range seg {
+			s += float64(v) * float64(v)
+		}
+		db[f] = float32(10 * math.Log10(s/float64(len(seg))+1e-12))
+	}
+	return &energies{db: db, hop: float64(hop) / float64(rate)}
+}
+
+// frame returns the energy frame holding second t, clamped to the audio.
+func (e *energies) frame(t float64) int {
+	return min(max(0, int(t/e.hop)), len(e.db)-1)
+}
+
+// snap moves a word's edges [start, end] to the energy edges around them,
+// keeping start >= lo and end <= hi (seconds).
+func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
+	if len(e.db) == 0 || end <= start {
+		return start, end
+	}
+	a, b := e.frame(start), e.frame(end-1e-9)
+	c0, c1 := e.frame(start-snapContext), e.frame(end+snapContext)
+	ctx := slices.Clone(e.db[c0 : c1+1])
+	slices.Sort(ctx)
+	floor := ctx[len(ctx)/10]
+	peak := slices.Max(e.db[a : b+1])
+	thr := max(float64(floor)+snapFloorDB, float64(peak)-snapPeakDB)
+	loud := func(f int) bool { return f >= 0 && f < len(e.db) && float64(e.db[f]) >= thr }
+	quiet := func(f, dir int) bool { return !loud(f) && !loud(f+dir) }
+	// End: the last loud frame before two quiet ones, searched forward
+	// from b when b is loud, else backward.
+	newEnd := end
+	if loud(b) {
+		lim := min(e.frame(min(end+snapReach, hi)), len(e.db)-1)
+		for f := b + 1; f <= lim; f++ {
+			if quiet(f, 1) {
+				newEnd = float64(f) * e.hop
+				break
+			}
+		}
+	} else {
+		lim := max(e.frame(end-snapBack), a)
+		for f := b - 1; f >= lim; f-- {
+			if loud(f) {
+				newEnd = float64(f+1) * e.hop
+				break
+			}
+		}
+	}
+	newStart := start
+	if loud(a) {
+		lim := max(e.frame(max(start-snapReach, lo)), 0)
+		for f := a - 1; f >= lim; f-- {
+			if quiet(f, -1) {
+				newStart = float64(f+1) * e.hop
+				break
+			}
+		}
+	} else {
+		lim := min(e.frame(start+snapBack), b)
+		for f := a + 1; f <= lim; f++ {
+			if loud(f) {
+				newStart = float64(f) * e.hop
+				break
+			}
+		}
+	}
+	newStart = max(newStart, lo)
+	newEnd = min(newEnd, max(hi, newStart))
+	if newEnd <= newStart {
+		return start, end
+	}
+	return newStart, newEnd
+}
+
+// core returns the frames [f0, f1) of the labels first..last of a word that
+// the network heard. A label it did not hear where the word is said must
+// still go somewhere, and the Viterbi path puts it wherever its
+// probability is least small, often at the next word's onset, a second or
+// more away: so the labels are split into clusters wherever more than
+// gapFrames frames separate two of them, and the cluster with the most
+// probability mass (the sum over its label frames) stands for the word.
+func (v *charVocab) core(lp [][]float32, al *ctc.Alignment, first, last int) (int, int) {
+	bestMass, b0, b1 := -1.0, 0, 0
+	c0, mass := first, 0.0
+	for k := first; k <= last; k++ {
+		tk := al.Tokens[k]
+		if k > first && tk.Start-al.Tokens[k-1].End > gapFrames {
+			if mass > bestMass {
+				bestMass, b0, b1 = mass, c0, k-1
+			}
+			c0, mass = k, 0
+		}
+		for t := tk.Start; t < tk.End; t++ {
+			mass += math.Exp(float64(lp[t][tk.Label]))
+		}
+	}
+	if mass > bestMass {
+		b0, b1 = c0, last
+	}
+	return al.Tokens[b0].Start, al.Tokens[b1].End
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/audio"
+	"github.com/ecoute/ecoute/ctc"
 )
 
 func decodeFile(t *testing.T, path string) *audio.PCM {
@@ -73,13 +74,21 @@ func TestAlignKnownBoundary(t *testing.T) {
 	if res.Words[3].Word != "nice" || res.Words[4].Word != "today." || res.Words[7].Word != "9," {
 		t.Errorf("written forms not kept: %q %q %q", res.Words[3].Word, res.Words[4].Word, res.Words[7].Word)
 	}
-	if d := res.Words[5].Start - bStart; math.Abs(d) > 0.1 {
+	// The refined edges (posteriors, then the energy edge) within 30 ms;
+	// the Viterbi path's raw label frames (Raw) put the end 53 ms early and
+	// the start 32 ms late.
+	if d := res.Words[5].Start - bStart; math.Abs(d) > 0.03 {
 		t.Errorf("%q starts at %.3f s, its speech at %.3f s (off by %.0f ms)", res.Words[5].Word, res.Words[5].Start, bStart, 1000*d)
 	}
-	if d := res.Words[4].End - aEnd; math.Abs(d) > 0.15 {
+	if d := res.Words[4].End - aEnd; math.Abs(d) > 0.03 {
 		t.Errorf("%q ends at %.3f s, its speech at %.3f s (off by %.0f ms)", res.Words[4].Word, res.Words[4].End, aEnd, 1000*d)
 	}
 	t.Logf("second clip: speech at %.3f s, aligned %.3f s; first clip ends %.3f s, aligned %.3f s", bStart, res.Words[5].Start, aEnd, res.Words[4].End)
+	raw, err := r.Align(&audio.PCM{Samples: x, Rate: a.Rate}, "The weather is nice today. Seven, three, 9, one!", AlignOptions{Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("raw label frames: second clip %.3f s, first clip ends %.3f s", raw.Words[5].Start, raw.Words[4].End)
 }
 
 // TestAlignBadInput: empty text, text of symbols only, silence, a text
@@ -176,5 +185,57 @@ func TestAlignLongAudio(t *testing.T) {
 			t.Fatalf("word %d: [%.3f, %.3f] after %.3f in %.3f s", i, w.Start, w.End, prev, res.Duration)
 		}
 		prev = w.End
+	}
+}
+
+// TestAlignEdgeCore: a word whose last label the network never heard has
+// it placed by the Viterbi path at the next word's onset; core keeps the
+// cluster of labels that carry the word's probability.
+func TestAlignEdgeCore(t *testing.T) {
+	v := &charVocab{blank: 0, space: 1}
+	// Labels 2,3 heard at frames 5 and 7 (p=0.9); label 4 forced at frame
+	// 30 (p=0.01), 23 frames later.
+	lp := make([][]float32, 40)
+	for f := range lp {
+		lp[f] = []float32{float32(math.Log(0.97)), float32(math.Log(0.01)), float32(math.Log(0.01)), float32(math.Log(0.01)), float32(math.Log(0.01))}
+	}
+	lp[5][2], lp[7][3] = float32(math.Log(0.9)), float32(math.Log(0.9))
+	al := &ctc.Alignment{Tokens: []ctc.AlignedToken{{Label: 2, Start: 5, End: 6}, {Label: 3, Start: 7, End: 8}, {Label: 4, Start: 30, End: 31}}}
+	if f0, f1 := v.core(lp, al, 0, 2); f0 != 5 || f1 != 8 {
+		t.Errorf("core [%d, %d), want [5, 8)", f0, f1)
+	}
+	// Within gapFrames the labels are one word.
+	al.Tokens[2] = ctc.AlignedToken{Label: 4, Start: 8 + gapFrames, End: 9 + gapFrames}
+	if f0, f1 := v.core(lp, al, 0, 2); f0 != 5 || f1 != 9+gapFrames {
+		t.Errorf("core [%d, %d), want [5, %d)", f0, f1, 9+gapFrames)
+	}
+}
+
+// TestAlignEnergySnap: an edge moves to the nearest energy edge within
+// reach, never past the neighbours' limits, and stays put in continuous
+// sound.
+func TestAlignEnergySnap(t *testing.T) {
+	const rate = 16000
+	x := make([]float32, 3*rate)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range x {
+		x[i] = float32(1e-4 * rng.NormFloat64()) // -80 dBFS floor
+	}
+	for i := rate / 2; i < 5*rate/2; i++ { // a tone from 0.5 to 2.5 s
+		x[i] += float32(0.3 * math.Sin(float64(i)*0.2))
+	}
+	e := newEnergies(x, rate)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 0.011 }
+	if s, en := e.snap(0.6, 2.3, 0, 3); !near(s, 0.5) || !near(en, 2.5) {
+		t.Errorf("inside: [%.3f, %.3f], want [0.5, 2.5]", s, en)
+	}
+	if s, en := e.snap(0.45, 2.6, 0, 3); !near(s, 0.5) || !near(en, 2.5) {
+		t.Errorf("outside: [%.3f, %.3f], want [0.5, 2.5]", s, en)
+	}
+	if s, en := e.snap(0.6, 2.3, 0.55, 2.4); s < 0.55 || en > 2.4 {
+		t.Errorf("[%.3f, %.3f] past the limits [0.55, 2.4]", s, en)
+	}
+	if s, en := e.snap(1.4, 1.6, 0, 3); s != 1.4 || en != 1.6 {
+		t.Errorf("mid-tone, edges out of reach: [%.3f, %.3f], want unchanged", s, en)
 	}
 }

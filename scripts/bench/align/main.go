@@ -5,7 +5,7 @@
 // and scores word boundaries against the truth.
 //
 //	align build -data DATA -out DIR [-files 40] [-words 10] [-seed 26]
-//	align ours -dir DIR [-beam 100] > DIR/ours.tsv
+//	align ours -dir DIR [-beam 100] [-raw] > DIR/ours.tsv
 //	align score -dir DIR HYP.tsv          (HYP: id, index, word, start, end)
 //	align ctm -dir DIR CTM > HYP.tsv      (pocketsphinx -ctm to HYP form)
 //	align long -dir DIR -seconds 3600 OUT.wav OUT.txt
@@ -28,7 +28,8 @@
 // score prints the median, 95th percentile and mean absolute boundary error
 // (starts and ends together, then each), the share within 30 and 100 ms, and
 // how many words the hypothesis lacks (counted, and left out of the
-// percentiles).
+// percentiles), and the signed errors' median and 10th and 90th percentiles
+// (a constant bias shows there).
 package main
 
 import (
@@ -68,15 +69,17 @@ func main() {
 	files := fs.Int("files", 40, "files to build")
 	words := fs.Int("words", 10, "words per file")
 	seed := fs.Uint64("seed", 26, "random seed")
+	split := fs.String("split", "dev", "build: dev (held-out speakers: FSDD nicolas, speech-commands-dev) or train (FSDD's other speakers, speech-commands-train), for calibration")
 	beam := fs.Float64("beam", 0, "alignment beam (0: asr default)")
+	raw := fs.Bool("raw", false, "ours: the Viterbi path's label frames, edges not refined (asr.AlignOptions.Raw)")
 	seconds := fs.Float64("seconds", 3600, "length of the long file (long)")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "build":
-		err = build(*data, *out, *files, *words, *seed)
+		err = build(*data, *out, *split, *files, *words, *seed)
 	case "ours":
-		err = ours(*dir, *beam)
+		err = ours(*dir, asr.AlignOptions{Beam: *beam, Raw: *raw})
 	case "score":
 		err = score(*dir, fs.Arg(0))
 	case "ctm":
@@ -130,7 +133,9 @@ func decode(path string) ([]float32, error) {
 // floor (the 10th percentile of frames), whichever is higher; speech runs
 // from the first to the last frame that starts 3 frames in a row above it.
 // ok is false when the clip's floor is within 20 dB of its peak (too noisy
-// for its boundary to mean anything). For a trimmed clip (FSDD's are cut to
+// for its boundary to mean anything), or when an untrimmed clip's speech
+// runs into its first or last 30 ms (its level never falls back to the
+// floor there, so the edge found would be the clip's). For a trimmed clip (FSDD's are cut to
 // the word by their authors, so most of their frames are speech and the
 // 10th percentile is not a noise floor) the threshold is the 35 dB one.
 func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
@@ -180,15 +185,34 @@ func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 	if a < 0 || b < a {
 		return 0, 0, false
 	}
+	// An untrimmed clip whose "speech" runs into its first or last 30 ms
+	// has a level that never falls back to its floor (background noise
+	// louder than the threshold): the edge found there is the clip's, not
+	// the word's.
+	if !trimmed && (a < 3 || b > n-4) {
+		return 0, 0, false
+	}
 	return float64(a*hop) / rate, float64((b+1)*hop) / rate, true
 }
 
-func build(data, out string, nFiles, nWords int, seed uint64) error {
-	digits, err := readTSV(filepath.Join(data, "fsdd-train"), func(s string) bool { return s == "nicolas" })
+func build(data, out, split string, nFiles, nWords int, seed uint64) error {
+	// dev: the held-out speakers, for evaluation. train: the training
+	// speakers, for calibrating AlignOptions' constants away from dev.
+	digitSpeaker := func(s string) bool { return s == "nicolas" }
+	commands := "speech-commands-dev"
+	switch split {
+	case "dev":
+	case "train":
+		digitSpeaker = func(s string) bool { return s != "nicolas" }
+		commands = "speech-commands-train"
+	default:
+		return fmt.Errorf("unknown split %q (want dev or train)", split)
+	}
+	digits, err := readTSV(filepath.Join(data, "fsdd-train"), digitSpeaker)
 	if err != nil {
 		return err
 	}
-	words, err := readTSV(filepath.Join(data, "speech-commands-dev"), func(string) bool { return true })
+	words, err := readTSV(filepath.Join(data, commands), func(string) bool { return true })
 	if err != nil {
 		return err
 	}
@@ -284,7 +308,7 @@ func ids(dir string) ([]string, error) {
 	return strings.Fields(string(b)), nil
 }
 
-func ours(dir string, beam float64) error {
+func ours(dir string, o asr.AlignOptions) error {
 	m, err := asr.Default()
 	if err != nil {
 		return err
@@ -318,7 +342,7 @@ func ours(dir string, beam float64) error {
 			return err
 		}
 		t0, c0 := time.Now(), cpuSeconds()
-		res, err := r.Align(p, string(txt), asr.AlignOptions{Beam: beam})
+		res, err := r.Align(p, string(txt), o)
 		wall += time.Since(t0).Seconds()
 		cpu += cpuSeconds() - c0
 		if err != nil {
@@ -340,7 +364,7 @@ func ours(dir string, beam float64) error {
 			}
 		}
 		t0, c0 = time.Now(), cpuSeconds()
-		if _, err := ctc.AlignLong(lp, target, m.Config.Tokenizer.Blank, ctc.LongOptions{Beam: beam}); err != nil {
+		if _, err := ctc.AlignLong(lp, target, m.Config.Tokenizer.Blank, ctc.LongOptions{Beam: o.Beam}); err != nil {
 			return fmt.Errorf("%s: viterbi: %w", id, err)
 		}
 		vWall += time.Since(t0).Seconds()
@@ -397,7 +421,7 @@ func score(dir, hypPath string) error {
 	if err != nil {
 		return err
 	}
-	var starts, ends []float64
+	var starts, ends, sStarts, sEnds []float64 // absolute and signed errors, ms
 	missing, nWords := 0, 0
 	for id, ts := range truth {
 		hs := hyp[id]
@@ -415,6 +439,8 @@ func score(dir, hypPath string) error {
 			}
 			starts = append(starts, 1000*math.Abs(hs[k].start-t.start))
 			ends = append(ends, 1000*math.Abs(hs[k].end-t.end))
+			sStarts = append(sStarts, 1000*(hs[k].start-t.start))
+			sEnds = append(sEnds, 1000*(hs[k].end-t.end))
 			j = k + 1
 		}
 	}
@@ -443,6 +469,9 @@ func score(dir, hypPath string) error {
 		fmt.Printf("  %-15s median %5.1f ms  p95 %6.1f ms  mean %6.1f ms  <=30 ms %5.1f%%  <=100 ms %5.1f%%\n",
 			c.name, pct(c.x, 0.5), pct(c.x, 0.95), mean(c.x), within(c.x, 30), within(c.x, 100))
 	}
+	// Signed: negative is early. A constant bias shows here.
+	fmt.Printf("  signed (aligned - true): starts median %+.1f ms (10th %+.1f, 90th %+.1f), ends median %+.1f ms (10th %+.1f, 90th %+.1f)\n",
+		pct(sStarts, 0.5), pct(sStarts, 0.1), pct(sStarts, 0.9), pct(sEnds, 0.5), pct(sEnds, 0.1), pct(sEnds, 0.9))
 	return nil
 }
 
