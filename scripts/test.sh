@@ -10,8 +10,10 @@
 #
 # --full (what .ci/run runs; about 13 minutes) adds the pure-Go packages
 # under GOOS=js GOARCH=wasm (needs node), the browser end-to-end test
-# (tests/browser/run.sh: chromium, node, npm) and the edge worker under
-# workerd (tests/worker/run.sh: node, npm, curl). An extra whose tools are
+# (tests/browser/run.sh: chromium, node, npm), the edge worker under
+# workerd (tests/worker/run.sh: node, npm, curl) and the OpenAI-compatible
+# endpoint with OpenAI's npm SDK and curl (tests/openai/run.sh: node, npm,
+# curl). An extra whose tools are
 # missing is skipped with a message naming them, and the run still passes.
 #
 # PACKAGE... (default ./...) narrows the Go tests, e.g. scripts/test.sh ./audio/...
@@ -56,7 +58,7 @@ else
 fi
 
 if ((!full)); then
-	skipped+=("Go packages under GOOS=js GOARCH=wasm, browser end-to-end, edge worker under workerd: not asked for (scripts/test.sh --full runs them)")
+	skipped+=("Go packages under GOOS=js GOARCH=wasm, browser end-to-end, edge worker under workerd, OpenAI SDK client: not asked for (scripts/test.sh --full runs them)")
 else
 	echo "== go test under GOOS=js GOARCH=wasm (node)"
 	if ! have node; then
@@ -89,6 +91,15 @@ else
 	else
 		echo "== tests/worker/run.sh"
 		tests/worker/run.sh
+	fi
+
+	missing=()
+	for tool in node npm curl; do have $tool || missing+=($tool); done
+	if ((${#missing[@]})); then
+		skipped+=("OpenAI-compatible endpoint with the openai npm SDK and curl (tests/openai/run.sh): ${missing[*]} not found (apt-get install nodejs npm curl)")
+	else
+		echo "== tests/openai/run.sh"
+		tests/openai/run.sh
 	fi
 fi
 
