@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -73,20 +72,44 @@ func readProse(text string) []Token {
 	return out
 }
 
-var (
-	applause  = regexp.MustCompile(`\((?i:applause|laughter|cheers)[^)]*\)`)
-	presLabel = regexp.MustCompile(`(?m)^\s*(THE PRESIDENT|The PRESIDENT|The President)\s*:\s*`)
-)
+// dropAudience removes parenthesized audience reactions: "(Applause.)",
+// "(Laughter.)", "(Cheers.)" in any case.
+func dropAudience(text string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '(')
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		j := strings.IndexByte(text[i:], ')')
+		inner := strings.ToLower(text[i+1 : i+max(j, 1)])
+		if j < 0 || !strings.HasPrefix(inner, "applause") && !strings.HasPrefix(inner, "laughter") && !strings.HasPrefix(inner, "cheers") {
+			b.WriteString(text[:i+1])
+			text = text[i+1:]
+			continue
+		}
+		b.WriteString(text[:i])
+		b.WriteByte(' ')
+		text = text[i+j+1:]
+	}
+}
 
 // ReadSpeech reads a State of the Union or inaugural address (the NLTK
 // corpora: UTF-8 or Latin-1, one paragraph per line or per block):
 // "(Applause.)" and "THE PRESIDENT:" markers and headings are dropped.
 func ReadSpeech(b []byte) []Token {
-	text := applause.ReplaceAllString(toUTF8(b), " ")
-	text = presLabel.ReplaceAllString(text, "")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\n", "\n\n")
-	return readProse(text)
+	lines := strings.Split(strings.ReplaceAll(dropAudience(toUTF8(b)), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if n := len("THE PRESIDENT"); len(l) > n && strings.EqualFold(l[:n], "THE PRESIDENT") {
+			if r := strings.TrimSpace(l[n:]); strings.HasPrefix(r, ":") {
+				l = strings.TrimSpace(r[1:])
+			}
+		}
+		lines[i] = l
+	}
+	return readProse(strings.Join(lines, "\n\n"))
 }
 
 // ReadWikiText reads WikiText's tokenized text: heading lines (" = ... = ")

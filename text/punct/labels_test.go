@@ -89,6 +89,16 @@ func TestReaders(t *testing.T) {
 	if !slices.Equal(s, want) {
 		t.Errorf("ReadSpeech: got %v, want %v", s, want)
 	}
+	for in, want := range map[string]string{
+		"a (Applause.) b (laughter) c":     "a   b   c",
+		"see (below) and (APPLAUSE) (open": "see (below) and   (open",
+		"(":                                "(",
+		"(Cheers":                          "(Cheers",
+	} {
+		if got := dropAudience(in); got != want {
+			t.Errorf("dropAudience(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// Latin-1 input.
 	s = ReadSpeech([]byte("Caf\xe9 society is here, and it stays."))
 	if len(s) == 0 || s[0].Word != "café" {
