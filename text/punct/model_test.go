@@ -280,3 +280,20 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func FuzzLoad(f *testing.F) {
+	f.Add(tinyModel(1).Bytes(true))
+	f.Add(tinyModel(1).Bytes(false))
+	f.Add([]byte("junk"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Load(b)
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v is not a *FormatError", err)
+			}
+			return
+		}
+		m.Text("a b c")
+	})
+}
