@@ -10,8 +10,16 @@
 //                     size when known; compiling overlaps it), "model"
 //                     (starting the Go runtime, loading the model), "warm"
 //
+//                   {type: "segment", id, segment, done, total}  during a
+//                     transcribe with segments: true, for each stretch the
+//                     recognizer decoded (asr.Segment: start, end, text,
+//                     words; text "" where there was no speech) and the
+//                     seconds of audio done out of total
+//
 // ops: init {wasmURL, runtimeURL, wasmBytes?, model?: ArrayBuffer, warm?},
-// transcribe {audio, options} (its value is the result's JSON text),
+// transcribe {audio, options, segments?} (its value is the result's JSON
+// text), cancel {target} (the transcribe call with id target stops at its
+// next segment and fails with code "cancelled"; the module stays loaded),
 // features {audio, options}, decode {audio, sampleRate}, format {result,
 // format, options} (result is a transcription's JSON text; the value is the
 // file's text, as `transcribe --format FORMAT` writes it). audio is a Blob or
@@ -142,12 +150,29 @@ async function audioArgs(audio) {
   return [u8, 0];
 }
 
+const cancelled = new Set(); // ids of transcribe calls asked to stop
+
 const ops = {
   init,
-  async transcribe({ audio, options }) {
-    const [a, rate] = await audioArgs(audio);
-    const name = (audio && typeof audio.name === "string") ? audio.name : "";
-    return await api.transcribe(a, rate, JSON.stringify(options || {}), name);
+  async transcribe({ audio, options, segments }, id) {
+    try {
+      const [a, rate] = await audioArgs(audio);
+      const name = (audio && typeof audio.name === "string") ? audio.name : "";
+      if (cancelled.has(id)) throw fail("cancelled", "cancelled");
+      // The module calls back between segments, after letting this
+      // worker's event loop run, so a cancel message has arrived by then.
+      const each = segments ? (seg, done, total) => {
+        self.postMessage({ type: "segment", id, segment: JSON.parse(seg), done, total });
+        return cancelled.has(id);
+      } : undefined;
+      return await api.transcribe(a, rate, JSON.stringify(options || {}), name, each);
+    } finally {
+      cancelled.delete(id);
+    }
+  },
+  async cancel({ target }) {
+    cancelled.add(target);
+    return true;
   },
   async features({ audio, options }) {
     const [a, rate] = await audioArgs(audio);
@@ -169,7 +194,7 @@ self.onmessage = async (ev) => {
     if (exited) throw fail("exit", "the recognizer stopped (out of memory?)");
     if (!ops[op]) throw fail("options", `unknown operation ${op}`);
     if (op !== "init" && !api) throw fail("no-model", "the module is not loaded yet");
-    const value = await ops[op](args || {});
+    const value = await ops[op](args || {}, id);
     const transfer = [];
     if (value && value.data instanceof Float32Array) transfer.push(value.data.buffer);
     if (value && value.samples instanceof Float32Array) transfer.push(value.samples.buffer);

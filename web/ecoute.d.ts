@@ -131,7 +131,8 @@ export class Ecoute {
   info: EngineInfo | null;
   /** Of the last call: seconds spent in the worker, bytes of WebAssembly memory. */
   lastStats: { seconds: number; memory: number } | null;
-  transcribe(audio: AudioInput, options?: TranscribeOptions): Promise<Result>;
+  /** onSegment gets each stretch of the audio as the recognizer finishes it (long audio is cut at pauses), with the seconds done out of total. */
+  transcribe(audio: AudioInput, options?: TranscribeOptions, how?: { onSegment?: (p: SegmentProgress) => void }): Promise<Result>;
   features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
   /** Mono samples resampled to sampleRate (default 16000). */
   decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
@@ -143,6 +144,17 @@ export class Ecoute {
   readonly busy: boolean;
   /** Stops the worker; the next call starts a new one. */
   terminate(): void;
-  /** Stops the call in progress (it rejects with code "cancelled") and starts a fresh worker; resolves when it is ready. */
+  /** Stops the call in progress (it rejects with code "cancelled"): a transcription given onSegment stops at its next segment and the worker stays; otherwise, or after cancelWaitMs, a fresh worker is started. Resolves when the recognizer is ready. */
   cancel(): Promise<EngineInfo>;
+  /** How the last cancel() stopped the work. */
+  lastCancel: "segment" | "restart" | null;
+  /** How long cancel() waits for a segment boundary before it restarts the worker (10000). */
+  cancelWaitMs: number;
+}
+
+/** A stretch of the audio the recognizer has finished (asr.Segment), with progress in seconds of audio. */
+export interface SegmentProgress {
+  segment: { start: number; end: number; text: string; words?: Word[] };
+  done: number;
+  total: number;
 }

@@ -11,8 +11,10 @@
 // "empty", "too-long", "too-large", "options", "model", "fetch", "exit",
 // "cancelled", "internal"). If the Go runtime dies (a tab out of memory),
 // the call that killed it rejects with code "exit" and the next call starts
-// a new worker. cancel() stops a call in progress the same way: it ends the
-// worker (the only way to stop WebAssembly mid-call) and starts another.
+// a new worker. cancel() stops a call in progress: a transcription given
+// onSegment stops at its next segment and the worker stays; any other call
+// (or one that does not stop within cancelWaitMs) is stopped by ending the
+// worker, the only way to stop WebAssembly mid-call, and starting another.
 //
 // Large files are fetched as NAME?v=HASH when the server's build.json
 // (web.Manifest) gives their hash, so browsers may cache them for good.
@@ -52,6 +54,12 @@ export class Ecoute {
 
   /** The JSON text of the last transcription: `transcribe --format json`'s record, byte for byte. */
   lastJSON = null;
+
+  /** How the last cancel() stopped the work: "segment" (the worker stayed) or "restart". */
+  lastCancel = null;
+
+  /** How long cancel() waits for a transcription to stop at a segment before it ends the worker. */
+  cancelWaitMs = 10000;
 
   constructor(opts = {}) {
     this.#opts = {
@@ -110,6 +118,13 @@ export class Ecoute {
   }
 
   #receive(w, m) {
+    if (m.type === "segment") {
+      const p = this.#pending.get(m.id);
+      if (p && p.onSegment && this.#worker === w) {
+        try { p.onSegment({ segment: m.segment, done: m.done, total: m.total }); } catch (e) { console.error(e); }
+      }
+      return;
+    }
     if (m.type === "progress") {
       if (this.#opts.onProgress && this.#worker === w) this.#opts.onProgress({ phase: m.phase, loaded: m.loaded, total: m.total });
       return;
@@ -126,26 +141,32 @@ export class Ecoute {
     else p.reject(new EcouteError(m.error.message, m.error.code));
   }
 
-  #call(op, args, transfer = []) {
+  #call(op, args, transfer = [], onSegment = null) {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { id, op, onSegment, resolve, reject });
       this.#worker.postMessage({ id, op, args }, transfer);
     });
   }
 
-  async #run(op, args) {
+  async #run(op, args, onSegment = null) {
     await this.#start();
-    return this.#call(op, args);
+    return this.#call(op, args, [], onSegment);
   }
 
   /**
    * Transcribes a WAV/FLAC file or mono samples.
    * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
+   * onSegment({segment: {start, end, text, words?}, done, total}) is called as
+   * the recognizer finishes each stretch of the audio (long audio is cut at
+   * pauses): done and total are seconds of audio; text is "" for a stretch
+   * without speech. With it, cancel() stops the work without a restart.
    * @param {{beam?: number, lm?: boolean, alpha?: number, beta?: number, blankPenalty?: number, hotwords?: string|Array, nbest?: number, timestamps?: boolean}} [options]
+   * @param {{onSegment?: Function}} [how]
    */
-  async transcribe(audio, options = {}) {
-    const text = await this.#run("transcribe", { audio: audioArg(audio), options });
+  async transcribe(audio, options = {}, how = {}) {
+    const onSegment = typeof how.onSegment === "function" ? how.onSegment : null;
+    const text = await this.#run("transcribe", { audio: audioArg(audio), options, segments: !!onSegment }, onSegment);
     this.lastJSON = text;
     return JSON.parse(text);
   }
@@ -179,11 +200,34 @@ export class Ecoute {
   }
 
   /**
-   * Stops the call in progress (it rejects with code "cancelled") by ending
-   * the worker, and starts a new one, warmed up like the first; resolves
-   * when it is ready. The module comes from the browser's cache.
+   * Stops the call in progress (it rejects with code "cancelled"); resolves
+   * when the recognizer is ready again. A transcription given onSegment is
+   * asked to stop at its next segment, and the worker stays. Otherwise, or
+   * when it has not stopped within cancelWaitMs, the worker is ended and a
+   * new one started, warmed up like the first (the module comes from the
+   * browser's cache). lastCancel says which happened.
    */
-  cancel() {
+  async cancel() {
+    const w = this.#worker;
+    const calls = [...this.#pending.values()];
+    if (w && calls.length === 1 && calls[0].onSegment) {
+      const job = calls[0];
+      const settled = new Promise((resolve) => {
+        const { resolve: ok, reject: fail } = job;
+        job.resolve = (v) => { ok(v); resolve(true); };
+        job.reject = (e) => { fail(e); resolve(true); };
+      });
+      job.onSegment = null; // no more partial results for a cancelled job
+      w.postMessage({ id: 0, op: "cancel", args: { target: job.id } });
+      let timer;
+      const stopped = await Promise.race([settled, new Promise((r) => { timer = setTimeout(() => r(false), this.cancelWaitMs); })]);
+      clearTimeout(timer);
+      if (stopped && this.#worker === w) {
+        this.lastCancel = "segment";
+        return this.#start();
+      }
+    }
+    this.lastCancel = "restart";
     if (this.#worker) this.#die(this.#worker, new EcouteError("cancelled", "cancelled"));
     return this.#start();
   }
