@@ -48,6 +48,12 @@ func Known(format string) bool {
 	return false
 }
 
+// ForReading reports whether format is read by people rather than scored:
+// srt and vtt. Their text is punctuated and cased by default
+// (asr.Options.Punctuate) wherever a format is chosen: the CLI's --format,
+// the page's downloads.
+func ForReading(format string) bool { return format == "srt" || format == "vtt" }
+
 // Header returns what a file of the format starts with, before the records
 // of its inputs: "WEBVTT" and a blank line for vtt, nothing for the others.
 func Header(format string) []byte {

@@ -13,12 +13,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -172,6 +174,9 @@ func libraryOutput(t *testing.T, m *asr.Model, path string, flags []string) stri
 	}
 	o := f.decodeFlags.options()
 	o.NBest = f.nbest
+	if transcript.ForReading(f.format) && !slices.Contains(flags, "--punctuate") {
+		o.Punctuate = true
+	}
 	rec := asr.NewRecognizer(m, o)
 	b, err := os.ReadFile(path)
 	if err != nil {

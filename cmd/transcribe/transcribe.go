@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -366,8 +367,8 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if (f.format == "srt" || f.format == "vtt") && !f.opts.Timestamps {
 		return usageErr("--format %s needs word times; drop --timestamps=false", f.format)
 	}
-	if (f.format == "srt" || f.format == "vtt") && !flagGiven(fs, "punctuate") {
-		f.opts.Punctuate = true // subtitles are read, not scored
+	if transcript.ForReading(f.format) && !flagGiven(fs, "punctuate") {
+		f.opts.Punctuate = true
 	}
 	if f.out != "" && f.outDir != "" {
 		return usageErr("-o and --output-dir contradict each other")
