@@ -2,8 +2,8 @@
 # run.sh: the browser end-to-end test (.ci/run via scripts/test.sh). Builds
 # the WebAssembly module, the CLI that embeds and serves it, and the native
 # helper, installs playwright-core with npm ci, and drives Debian's chromium.
-# Needs: chromium (Debian package), node and npm; binaryen (wasm-opt) is used
-# when present. Artifacts (screenshots, report.json): out/browser/.
+# Needs: chromium (Debian package), node and npm. Artifacts (screenshots,
+# report.json): out/browser/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
