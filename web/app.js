@@ -290,6 +290,7 @@ async function cancelJob(message) {
   demo.cancels++;
   try {
     await engine.cancel();
+    demo.lastCancel = engine.lastCancel;
   } catch (err) {
     showError(err);
     return false;
@@ -347,25 +348,31 @@ async function browserDecode(file, moduleErr) {
   return { audio: { samples: x, sampleRate: ab.sampleRate }, channels: ch };
 }
 
-// Progress of a transcription: the module reports none while it runs, so
-// the page estimates it from this tab's speed on earlier inputs (seconds
-// of work per second of audio) and says that it is an estimate.
-let estimateTimer = null;
-function startEstimate(duration) {
-  stopEstimate();
-  const rate = demo.speed || (engine.info.warmSeconds ? engine.info.warmSeconds / 1.5 : 0.1);
-  const t0 = performance.now();
+// Progress of a transcription: the recognizer cuts long audio at pauses
+// and reports each stretch as it finishes it, with the seconds of audio
+// done; the page shows the percent and the text so far, in the partial
+// style, until the whole result replaces it.
+function startProgress(duration) {
   ui.progress.hidden = false;
   ui.progress.value = 0;
-  estimateTimer = setInterval(() => {
-    const f = Math.min(0.99, (performance.now() - t0) / 1000 / (rate * duration));
-    ui.progress.value = f;
-    ui.status.textContent = `Transcribing ${duration.toFixed(1)} s of audio… about ${Math.floor(100 * f)}% (estimated from this tab's speed)`;
-  }, 250);
+  ui.status.textContent = `Transcribing ${duration.toFixed(1)} s of audio… 0%`;
+  demo.segments = [];
+}
+function showSegment(s, stale) {
+  if (stale()) return;
+  const f = s.total > 0 ? Math.min(1, s.done / s.total) : 0;
+  ui.progress.value = f;
+  ui.status.textContent = `Transcribing ${s.total.toFixed(1)} s of audio… ${Math.floor(100 * f)}% (${s.done.toFixed(1)} s done)`;
+  if (s.segment.text) {
+    const p = document.createElement("span");
+    p.className = "partial";
+    p.textContent = s.segment.text + " ";
+    p.title = `${s.segment.start.toFixed(2)}–${s.segment.end.toFixed(2)} s, still being transcribed`;
+    ui.transcript.append(p);
+  }
+  demo.segments.push({ done: s.done, total: s.total, text: s.segment.text, shown: ui.transcript.textContent, state: document.body.dataset.state });
 }
 function stopEstimate() {
-  if (estimateTimer) clearInterval(estimateTimer);
-  estimateTimer = null;
   ui.progress.hidden = true;
 }
 
@@ -407,10 +414,10 @@ async function analyse(audio, label, playURL, bytes) {
     current = { words: [], duration: times.duration, wave: null, heat: null, label, json: null };
     current.wave = drawWaveform(dec.samples, dec.sampleRate);
     setState("busy", `Transcribing ${times.duration.toFixed(1)} s of audio…`);
-    startEstimate(times.duration);
+    startProgress(times.duration);
 
     let t = performance.now();
-    const res = await engine.transcribe(audio, readOptions());
+    const res = await engine.transcribe(audio, readOptions(), { onSegment: (s) => showSegment(s, stale) });
     if (stale()) return;
     stopEstimate();
     times.transcribe = (performance.now() - t) / 1000;

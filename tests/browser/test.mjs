@@ -22,7 +22,10 @@
 //   - MP3, OGG and WebM (the browser's MediaRecorder) files transcribe;
 //   - SRT, VTT, TXT and JSON downloads equal `transcribe --format ...`;
 //   - an invalid hotword gets a specific title, stale views are cleared,
-//     Cancel stops a long job, and a file dropped during a job replaces it;
+//     a long file shows progress in percent and partial text as the
+//     recognizer finishes each stretch, Cancel stops it in the worker (at
+//     the next segment, without a restart), and a file dropped during a job
+//     replaces it;
 //   - opened from file://, the page says why it cannot work.
 // It also measures the first transcription against later ones with and
 // without the warm-up, and with and without the word LM.
@@ -49,10 +52,12 @@ const log = (...a) => console.log("browser-test:", ...a);
 // ---------- native reference ----------
 
 // native returns the CLI's JSON for file (one thread, like the page's
-// WebAssembly), or the native helper's when the CLI cannot say.
+// WebAssembly), or the native helper's when the CLI cannot say. The page
+// punctuates by default (its "Punctuation and capitals" box is checked), so
+// the reference is the CLI with --punctuate.
 function native(file) {
   const env = { ...process.env, GOMAXPROCS: "1" };
-  const cli = spawnSync(TRANSCRIBE, ["--format", "json", "--nbest", String(NBEST), file], { env, encoding: "utf8" });
+  const cli = spawnSync(TRANSCRIBE, ["--format", "json", "--punctuate", "--nbest", String(NBEST), file], { env, encoding: "utf8" });
   if (cli.status === 0) {
     let j = JSON.parse(cli.stdout);
     if (Array.isArray(j)) j = j[0];
@@ -60,7 +65,7 @@ function native(file) {
     return { source: "transcribe --format json", json: j };
   }
   log(`CLI reference unavailable (${(cli.stderr || "").trim().split("\n")[0]}); using tests/browser/native`);
-  const n = spawnSync(NATIVE, ["-options", JSON.stringify({ nbest: NBEST }), file], { env, encoding: "utf8" });
+  const n = spawnSync(NATIVE, ["-options", JSON.stringify({ nbest: NBEST, punctuate: true }), file], { env, encoding: "utf8" });
   assert.equal(n.status, 0, `native helper failed: ${n.stderr}`);
   return { source: "tests/browser/native (package wasm, native build)", json: JSON.parse(n.stdout) };
 }
@@ -224,8 +229,11 @@ try {
     assert.equal(dl.suggestedFilename(), `hello.${kind}`);
     const got = fs.readFileSync(await dl.path(), "utf8");
     // TXT is the transcript's text: the CLI's txt without --nbest (with it,
-    // the CLI lists the hypotheses instead).
-    const cli = spawnSync(TRANSCRIBE, ["--format", kind, ...(kind === "txt" ? [] : ["--nbest", String(NBEST)]), "hello.wav"],
+    // the CLI lists the hypotheses instead). The page punctuates; the CLI's
+    // srt and vtt are punctuated by default (transcript.ForReading), its
+    // txt and json with --punctuate.
+    const punct = kind === "srt" || kind === "vtt" ? [] : ["--punctuate"];
+    const cli = spawnSync(TRANSCRIBE, ["--format", kind, ...punct, ...(kind === "txt" ? [] : ["--nbest", String(NBEST)]), "hello.wav"],
       { cwd: path.dirname(HELLO), encoding: "utf8", env: { ...process.env, GOMAXPROCS: "1" } });
     assert.equal(cli.status, 0, `transcribe --format ${kind}: ${cli.stderr}`);
     if (kind === "json") {
@@ -342,6 +350,21 @@ try {
   assert.equal(sixty.state, "done", `60-s clip: ${sixty.errorText}`);
   const ref60 = native(long);
   sameResult(sixty.result, ref60.json, "60-s clip");
+  // Progress and partial text: the recognizer reported each stretch as it
+  // finished it; the percent rose to 100 and the text so far was on the
+  // page, in the partial style, before the result replaced it.
+  const segs = await page.evaluate(() => window.ecouteDemo.segments);
+  assert.ok(segs.length >= 2, `60-s clip: ${segs.length} segment reports, want 2 or more`);
+  segs.forEach((g, i) => assert.ok(g.done > (i ? segs[i - 1].done : 0) && g.state === "busy", `segment report ${i}: ${JSON.stringify(g)}`));
+  assert.ok(Math.abs(segs[segs.length - 1].done - sixty.result.duration) < 1e-3, `last done ${segs[segs.length - 1].done}, duration ${sixty.result.duration}`);
+  const early = segs.find((g) => g.done < sixty.result.duration && g.shown.trim() !== "");
+  assert.ok(early, `no partial text on the page before the end: ${JSON.stringify(segs)}`);
+  // The partial text is the final text, up to the punctuation and casing
+  // the page adds to the whole.
+  const bare = (t) => t.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/).filter(Boolean).join(" ");
+  assert.equal(bare(segs.map((g) => g.text).filter(Boolean).join(" ")), bare(sixty.result.text), "partial segments vs the final text");
+  report.sixtyProgress = segs.map((g) => ({ done: g.done, words: g.text ? g.text.split(" ").length : 0 }));
+  log(`60-s clip progress: ${segs.map((g) => `${(100 * g.done / g.total).toFixed(0)}%`).join(", ")}; partial text shown at ${early.done.toFixed(1)} s: "${early.shown.trim().slice(0, 60)}…"`);
   // Speed: interleave native and page runs and keep the best of each, so
   // load from other processes on the machine hits both sides alike.
   // Both sides report processing_time, measured by the same Go code around
@@ -387,6 +410,8 @@ try {
   await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: 60000 });
   assert.match(await page.textContent("#status"), /Cancelled/);
   assert.equal(await page.evaluate(() => window.ecouteDemo.cancels), cancels0 + 1);
+  // The work stopped in the worker, at the next segment, without ending it.
+  assert.equal(await page.evaluate(() => window.ecouteDemo.lastCancel), "segment", "how Cancel stopped the job");
   const afterCancel = await finish(page, () => page.setInputFiles("#file", HELLO));
   assert.equal(afterCancel.result.text, hello.result.text, "hello.wav after a cancel");
   // A file dropped during a job replaces it: the old job is stopped, and
