@@ -9,11 +9,15 @@ import (
 )
 
 // speechLike returns rate*secs samples: bursts of a 300 Hz tone ("speech")
-// between quiet gaps, with a little white noise throughout.
+// between quiet gaps, with a little white noise throughout. The tone's
+// loudness swings by 20 dB four times a second, as syllables do: a steady
+// tone is what the VAD takes for steady noise.
 func speechLike(rng *rand.Rand, rate int, bursts []float64, gap float64) (x []float32, gaps [][2]int) {
 	for _, b := range bursts {
 		for i := 0; i < int(b*float64(rate)); i++ {
-			x = append(x, float32(0.3*math.Sin(2*math.Pi*300*float64(i)/float64(rate))))
+			t := float64(i) / float64(rate)
+			env := 0.165 + 0.135*math.Cos(2*math.Pi*4*t)
+			x = append(x, float32(env*math.Sin(2*math.Pi*300*t)))
 		}
 		g0 := len(x)
 		x = append(x, make([]float32, int(gap*float64(rate)))...)
@@ -48,7 +52,9 @@ func TestSplitAtPausesCutsInPauses(t *testing.T) {
 		if d := float64(s.End-s.Start) / rate; d > o.MaxChunk+1e-9 {
 			t.Errorf("span %d is %.2f s long", i, d)
 		}
-		if !s.Speech {
+		// Only a last span inside the final gap (the end of the recording)
+		// may be without speech.
+		if last := gaps[len(gaps)-1]; !s.Speech && !(i == len(spans)-1 && s.Start >= last[0]) {
 			t.Errorf("span %d has speech but Speech is false", i)
 		}
 		if i == len(spans)-1 {

@@ -47,11 +47,8 @@ type Event struct {
 // A Stream recognizes audio that arrives in pieces, as a live microphone or
 // a network client sends it. It cuts the audio into segments at pauses with
 // the energy rule of the offline VAD ([SplitAtPauses]: a frame is speech when
-// it is ThresholdDB above the noise floor, the 3rd percentile of frame
-// energies, and at most 6 dB under their 90th percentile, never below
-// FloorDB), computed over the last FloorWindow seconds instead of the whole
-// file, and also at least 6 dB over the floor, so that steady noise without
-// speech stays quiet. A segment closes at the first pause of EndPause seconds after speech
+// it is over [VADOptions]' threshold), computed over the last FloorWindow
+// seconds instead of around each second of the file. A segment closes at the first pause of EndPause seconds after speech
 // (cut in the middle of the pause), or, without one, after VAD.MaxChunk
 // seconds at the cut [SplitAtPauses] chooses. A closed segment is decoded
 // once, exactly as the offline recognizer decodes one chunk (resampling, the
@@ -256,15 +253,9 @@ func (s *Stream) endFrame(db float32) {
 
 // threshold is SplitAtPauses' speech threshold over the frames in hist.
 func (s *Stream) threshold() float64 {
-	v := s.r.o.VAD
 	sorted := slices.Clone(s.hist[:s.histN])
 	slices.Sort(sorted)
-	floor := float64(sorted[len(sorted)*3/100])
-	p90 := float64(sorted[len(sorted)*9/10])
-	// Offline, p90-6 serves recordings that are mostly speech; a stream
-	// may carry minutes of steady noise, whose frames all lie within a dB
-	// or two, so a frame must also be 6 dB over the floor.
-	return max(min(floor+v.ThresholdDB, p90-6), floor+6, v.FloorDB)
+	return s.r.o.VAD.threshold(sorted)
 }
 
 // drop removes the first n samples of buf.
