@@ -40,7 +40,8 @@ func (e *AlignError) Is(target error) bool { return target == ErrTextTooLong }
 // AlignOptions controls Align.
 type AlignOptions struct {
 	// Beam prunes the Viterbi search of ctc.AlignLong (natural log units;
-	// 0: 400). Memory for the search is one byte per kept (frame, state).
+	// 0: 400), used only for a stretch of long audio with no anchor in it
+	// whose exact trellis would pass 64 MB.
 	Beam float64
 	// LowScore flags a word (AlignedWord.Low) whose Score is below it
 	// (0: DefaultLowScore).
@@ -141,8 +142,11 @@ func (v *charVocab) spell(text string) *alignText {
 }
 
 // Align finds where each word of text is spoken in p: forced alignment of
-// the text's characters to the network's output (ctc.AlignLong), in bounded
-// memory for audio of any length.
+// the text's characters to the network's output, exact (ctc.ForcedAlign)
+// when its trellis fits in 64 MB, else stretch by stretch between anchors
+// where the network's own best path agrees with the text (see
+// alignAnchored), so memory stays bounded for audio of any length. Word
+// edges are then refined (unless o.Raw): see edges and energies.snap.
 //
 // The text is split at white space; each word keeps its written form
 // (punctuation, case) and is spelled through the normalizer (text.Normalize:
@@ -172,7 +176,15 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 		return nil, ErrNoSpeech
 	}
 	fs := r.m.Config.FrontEnd.FrameSeconds()
-	al, err := ctc.AlignLong(lp, at.target, r.vocab.blank, ctc.LongOptions{Beam: o.Beam})
+	var al *ctc.Alignment
+	var err error
+	if need := minLabelFrames(at.target); need > len(lp) {
+		err = &ctc.InfeasibleError{Frames: len(lp), Needed: need}
+	} else if float64(len(lp))*float64(2*len(at.target)+1) <= exactMaxBytes {
+		al, err = ctc.ForcedAlign(lp, at.target, r.vocab.blank)
+	} else {
+		al, err = r.vocab.alignAnchored(lp, at, o.Beam)
+	}
 	var ie *ctc.InfeasibleError
 	if errors.As(err, &ie) {
 		return nil, &AlignError{Needed: float64(ie.Needed) * fs, Have: float64(len(lp)) * fs}
@@ -482,4 +494,16 @@ func (v *charVocab) core(lp [][]float32, al *ctc.Alignment, first, last int) (in
 		b0, b1 = c0, last
 	}
 	return al.Tokens[b0].Start, al.Tokens[b1].End
+}
+
+// minLabelFrames is the number of frames target needs: one per label and
+// one more between equal neighbours.
+func minLabelFrames(target []int) int {
+	n := len(target)
+	for i := 1; i < len(target); i++ {
+		if target[i] == target[i-1] {
+			n++
+		}
+	}
+	return n
 }

@@ -56,9 +56,21 @@ fi
 
 if [ "${LONG:-0}" != 0 ]; then
 	echo "== transcribe align on ${LONG} s (the test files looped), one core"
-	"$tmp/align" long -dir "$tmp/t" -seconds "$LONG" "$tmp/long.wav" "$tmp/long.txt"
+	mkdir -p "$tmp/long"
+	"$tmp/align" long -dir "$tmp/t" -seconds "$LONG" "$tmp/long.wav" "$tmp/long.txt" "$tmp/long/truth.tsv"
 	wc -w < "$tmp/long.txt" | awk '{print $1 " words of text"}'
-	env GOMAXPROCS=1 taskset -c 0 /usr/bin/time -f "wall %e s, CPU %U+%S s, max RSS %M KiB" \
-		"$tmp/transcribe" align --format json "$tmp/long.wav" "$tmp/long.txt" > "$tmp/long.json"
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); w=d['words']; print(len(w), 'words aligned,', sum(1 for x in w if x['low']), 'flagged low,', sum(1 for x in w if not x['found']), 'not found')" "$tmp/long.json"
+	env GOMAXPROCS=1 taskset -c 0 /usr/bin/time -f "wall %e s, CPU %U+%S s, max RSS %M KiB" -o "$tmp/long.time" \
+		"$tmp/transcribe" align --quiet --format json "$tmp/long.wav" "$tmp/long.txt" > "$tmp/long.json"
+	cat "$tmp/long.time"
+	awk -v a="$LONG" '{w = $2; split($5, u, "+"); printf "%.0fx real time (wall), %.0fx per CPU second\n", a / w, a / (u[1] + u[2])}' "$tmp/long.time"
+	/usr/bin/python3 - "$tmp/long.json" "$tmp/long.tsv" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = d["words"]
+print(len(w), "words aligned,", sum(1 for x in w if x["low"]), "flagged low,", sum(1 for x in w if not x["found"]), "not found")
+with open(sys.argv[2], "w") as f:
+    for i, x in enumerate(w):
+        f.write(f"long\t{i}\t{x['word']}\t{x['start']:.4f}\t{x['end']:.4f}\n")
+PY
+	"$tmp/align" score -dir "$tmp/long" "$tmp/long.tsv"
 fi

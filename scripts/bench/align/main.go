@@ -8,7 +8,7 @@
 //	align ours -dir DIR [-beam 100] [-raw] > DIR/ours.tsv
 //	align score -dir DIR HYP.tsv          (HYP: id, index, word, start, end)
 //	align ctm -dir DIR CTM > HYP.tsv      (pocketsphinx -ctm to HYP form)
-//	align long -dir DIR -seconds 3600 OUT.wav OUT.txt
+//	align long -dir DIR -seconds 3600 OUT.wav OUT.txt [OUT.truth.tsv]
 //
 // build concatenates isolated real words: FSDD digits of speaker nicolas
 // (held out of training; 8 kHz, resampled to 16 kHz) and Speech Commands
@@ -85,7 +85,7 @@ func main() {
 	case "ctm":
 		err = ctm(fs.Arg(0))
 	case "long":
-		err = long(*dir, *seconds, fs.Arg(0), fs.Arg(1))
+		err = long(*dir, *seconds, fs.Arg(0), fs.Arg(1), fs.Arg(2))
 	default:
 		err = errors.New("unknown command " + os.Args[1])
 	}
@@ -506,11 +506,17 @@ func ctm(path string) error {
 
 // long writes a WAV of about seconds made of the test files back to back
 // (in a loop) and their texts, for the memory and speed of a long alignment.
-func long(dir string, seconds float64, wavPath, textPath string) error {
+func long(dir string, seconds float64, wavPath, textPath, truthPath string) error {
 	list, err := ids(dir)
 	if err != nil {
 		return err
 	}
+	truth, err := readHyp(filepath.Join(dir, "truth.tsv"))
+	if err != nil {
+		return err
+	}
+	var tw strings.Builder // the truth of the long file: id "long"
+	nw := 0
 	f, err := os.Create(wavPath)
 	if err != nil {
 		return err
@@ -548,6 +554,11 @@ func long(dir string, seconds float64, wavPath, textPath string) error {
 		} else {
 			txt.WriteString(strings.TrimSpace(string(t)))
 			txt.WriteString("\n")
+			off := float64(written) / rate
+			for _, sp := range truth[id] {
+				fmt.Fprintf(&tw, "long\t%d\t%s\t%.4f\t%.4f\n", nw, sp.word, off+sp.start, off+sp.end)
+				nw++
+			}
 		}
 		for _, v := range x {
 			s := int16(max(-32768, min(32767, math.Round(float64(v)*32768))))
@@ -558,6 +569,11 @@ func long(dir string, seconds float64, wavPath, textPath string) error {
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	if truthPath != "" {
+		if err := os.WriteFile(truthPath, []byte(tw.String()), 0o644); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(textPath, []byte(txt.String()), 0o644)
 }
