@@ -31,6 +31,12 @@
 //	format(resultJSON, format, optionsJSON) -> string: the result in format "txt",
 //	                                      "json", "srt", "vtt", "tsv" or "trn", written by
 //	                                      package asr/transcript as `transcribe --format` does
+//	streamOpen(sampleRate, optionsJSON)   -> id: a live stream (asr.Stream) of mono samples
+//	streamWrite(id, samples: Float32Array) -> JSON string {events: [{final, start, end,
+//	                                      text, words?}], duration, seconds}: partial
+//	                                      results (final false) and closed segments
+//	streamClose(id, name)                 -> the same, with the open segment finalized,
+//	                                      and result: the finals as one `--format json` record
 //
 // where audio is a Uint8Array holding a WAV, FLAC or MP3 file (sampleRate
 // 0) or a Float32Array of mono samples in [-1, 1] at sampleRate.

@@ -255,6 +255,9 @@ type Engine struct {
 	mu    sync.Mutex
 	model *asr.Model
 	info  ModelInfo
+
+	streams    map[int]*liveStream // open streams (OpenStream)
+	lastStream int                 // the last id given
 }
 
 // NewEngine returns an engine with DefaultLimits and no model.

@@ -103,6 +103,27 @@ func Register(name string, e *Engine) js.Value {
 			"sourceSampleRate": info.SampleRate,
 		}, nil
 	})
+	fn("streamOpen", func(args []js.Value) (any, error) {
+		rate := 0
+		if len(args) > 0 && args[0].Type() == js.TypeNumber {
+			rate = args[0].Int()
+		}
+		return e.OpenStream(rate, stringArg(args, 1))
+	})
+	fn("streamWrite", func(args []js.Value) (any, error) {
+		if len(args) < 2 || args[0].Type() != js.TypeNumber || !args[1].InstanceOf(js.Global().Get("Float32Array")) {
+			return nil, errorf(CodeOptions, "streamWrite(id, samples): want a stream id and a Float32Array")
+		}
+		out, err := e.WriteStreamJSON(args[0].Int(), float32Slice(args[1]))
+		return string(out), err
+	})
+	fn("streamClose", func(args []js.Value) (any, error) {
+		if len(args) < 1 || args[0].Type() != js.TypeNumber {
+			return nil, errorf(CodeOptions, "streamClose(id, name): want a stream id")
+		}
+		out, err := e.CloseStreamJSON(args[0].Int(), stringArg(args, 1))
+		return string(out), err
+	})
 	js.Global().Set(name, api)
 	if ready := js.Global().Get("onEcouteReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke(api)
@@ -228,19 +249,24 @@ func audioArg(args []js.Value) (Audio, error) {
 		if len(args) > 1 && args[1].Type() == js.TypeNumber {
 			rate = args[1].Int()
 		}
-		n := v.Get("length").Int()
-		s := make([]float32, n)
-		if n > 0 {
-			u8 := js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("byteLength"))
-			js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 4*n), u8)
-		}
-		return Audio{Samples: s, Rate: rate}, nil
+		return Audio{Samples: float32Slice(v), Rate: rate}, nil
 	}
 	b, err := bytesArg(args, 0)
 	if err != nil {
 		return Audio{}, errorf(CodeOptions, "audio: want a WAV/FLAC file as Uint8Array or ArrayBuffer, or a Float32Array of samples; got %s", describe(v))
 	}
 	return Audio{File: b}, nil
+}
+
+// float32Slice copies a JavaScript Float32Array into Go memory.
+func float32Slice(v js.Value) []float32 {
+	n := v.Get("length").Int()
+	s := make([]float32, n)
+	if n > 0 {
+		u8 := js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("byteLength"))
+		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 4*n), u8)
+	}
+	return s
 }
 
 // float32Array copies s into a new JavaScript Float32Array.

@@ -197,3 +197,36 @@ func TestTranscribeSegments(t *testing.T) {
 		t.Errorf("%d calls after the callback said stop, want 1", len(calls))
 	}
 }
+
+func TestStreamBindings(t *testing.T) {
+	e := NewEngine()
+	api := Register("ecouteStreamTest", e)
+	wantReject(t, "streamOpen before a model", api.Call("streamOpen", 16000, ""), CodeNoModel)
+	mustResolve(t, "loadModel", api.Call("loadModel", u8(tinyModel(t))))
+	wantReject(t, "streamOpen at 0 Hz", api.Call("streamOpen", 0, ""), CodeOptions)
+	wantReject(t, "streamOpen with a bad option", api.Call("streamOpen", 16000, `{"beam": -1}`), CodeOptions)
+	id := mustResolve(t, "streamOpen", api.Call("streamOpen", 16000, `{"timestamps": true}`))
+	if id.Type() != js.TypeNumber {
+		t.Fatalf("streamOpen resolved to %v, want a number", id)
+	}
+	wantReject(t, "streamWrite without samples", api.Call("streamWrite", id, "x"), CodeOptions)
+	x := chirp(16000, 16000)
+	var dur float64
+	for i := 0; i < len(x); i += 1600 {
+		v := mustResolve(t, "streamWrite", api.Call("streamWrite", id, f32(x[i:i+1600])))
+		var u StreamUpdate
+		if err := json.Unmarshal([]byte(v.String()), &u); err != nil {
+			t.Fatalf("streamWrite: %v: %s", err, v.String())
+		}
+		dur = u.Duration
+	}
+	if dur != 1 {
+		t.Errorf("duration %v after 1 s of samples", dur)
+	}
+	v := mustResolve(t, "streamClose", api.Call("streamClose", id, "mic"))
+	var u StreamUpdate
+	if err := json.Unmarshal([]byte(v.String()), &u); err != nil || !strings.Contains(string(u.Result), `"file":"mic"`) {
+		t.Errorf("streamClose: %v: %s", err, v.String())
+	}
+	wantReject(t, "streamWrite after close", api.Call("streamWrite", id, f32(x[:10])), CodeOptions)
+}

@@ -12,12 +12,14 @@ const ui = {
   error: $("error"), result: $("result"), player: $("player"), transcript: $("transcript"),
   waveform: $("waveform"), heatmap: $("heatmap"), nbest: $("nbest"), timings: $("timings"),
   json: $("json"), progress: $("progress"), cancel: $("cancel"), showTimes: $("show-times"),
+  live: $("live"),
 };
 
 // State shared with the end-to-end test (tests/browser) and the console.
 const demo = (window.ecouteDemo = {
   engine: null, result: null, loadSeconds: null, firstTranscriptMs: null,
   runs: 0, lastError: null, timings: null, cancels: 0, firstLoadProgress: null, exports: {},
+  live: null, // the last recording's live transcript: see startRecording
 });
 
 let engine = null;
@@ -166,12 +168,20 @@ window.addEventListener("dragover", (e) => e.preventDefault()); // a missed drop
 window.addEventListener("drop", (e) => e.preventDefault());
 
 function analyseFile(file) {
+  ui.live.hidden = true;
   analyse(file, file.name, URL.createObjectURL(file), file.size);
 }
 
 // ---------- input: microphone ----------
 
-let rec = null; // {ctx, stream, node, chunks, n, t0, timer}
+// While recording, the microphone's samples (16 kHz chunks of about 100 ms
+// from recorder-worklet.js) go to a live stream in the worker (asr.Stream):
+// its partial results (the open segment, decoded again every 0.5 s of
+// audio) show in the partial style and turn into final text as pauses close
+// segments. Stop sends the rest and closes the stream, which finalizes the
+// open segment; the finals, as one result, are then shown and exported like
+// a file's transcript.
+let rec = null; // {ctx, stream, node, live, chunks, n, t0, peak, finals, partial, writes}
 
 ui.record.addEventListener("click", () => (rec ? stopRecording() : startRecording()));
 
@@ -180,6 +190,8 @@ async function startRecording() {
   if (engine && engine.busy) await cancelJob("Stopping the previous transcription…");
   generation++; // a result still on its way belongs to the old input
   clearResult();
+  ui.live.replaceChildren();
+  ui.live.hidden = true;
   if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     showError({ code: "insecure" });
     return;
@@ -194,6 +206,7 @@ async function startRecording() {
     return;
   }
   try {
+    const live = await engine.openStream(readOptions(), 16000);
     const ctx = new AudioContext();
     await ctx.audioWorklet.addModule(new URL("recorder-worklet.js", import.meta.url));
     const src = ctx.createMediaStreamSource(stream);
@@ -201,30 +214,69 @@ async function startRecording() {
     const mute = ctx.createGain();
     mute.gain.value = 0;
     src.connect(node).connect(mute).connect(ctx.destination);
-    rec = { ctx, stream, node, chunks: [], n: 0, t0: performance.now(), peak: 0 };
-    node.port.onmessage = (ev) => {
-      const m = ev.data;
-      if (!rec || m.flushed) return;
-      rec.chunks.push(m.samples);
-      rec.n += m.samples.length;
-      rec.peak = Math.max(rec.peak, m.peak);
-      const level = Math.min(1, Math.sqrt(m.rms) * 1.8); // square root: a readable meter for speech levels
-      ui.levelBar.style.width = `${(level * 100).toFixed(0)}%`;
-      ui.level.setAttribute("aria-valuenow", level.toFixed(2));
-      const sec = rec.n / 16000;
-      ui.recTime.textContent = `${sec.toFixed(1)} s at 16 kHz (mic ${ctx.sampleRate} Hz)`;
-      const max = engine && engine.info ? engine.info.limits.maxSeconds : 600;
-      if (sec >= max) stopRecording();
-    };
+    const r = { ctx, stream, node, live, chunks: [], n: 0, t0: performance.now(), peak: 0, finals: [], partial: "", writes: Promise.resolve(), failed: null };
+    // demo.live: every update of the stream (for the test and the console):
+    // when it came (s after Record), the audio it covered, the worker's time
+    // for the write, the time from sending the chunk to the update, its events.
+    demo.live = { updates: [], finals: [], recorded: null, closeSeconds: null };
+    rec = r;
+    node.port.onmessage = (ev) => recordChunk(r, ev.data);
     await ctx.resume();
     ui.record.classList.add("on");
     ui.record.querySelector(".label").textContent = "Stop";
-    setState("recording", "Recording… press Stop when done.");
+    setState("recording", "Recording… the text appears as you speak; press Stop when done.");
   } catch (err) {
     stream.getTracks().forEach((t) => t.stop());
     rec = null;
     showError(err);
   }
+}
+
+// recordChunk keeps a chunk from the worklet and sends a copy to the stream.
+function recordChunk(r, m) {
+  if (m.flushed || !m.samples) return;
+  r.chunks.push(m.samples);
+  r.n += m.samples.length;
+  r.peak = Math.max(r.peak, m.peak);
+  sendLive(r, m.samples);
+  if (rec !== r) return;
+  const level = Math.min(1, Math.sqrt(m.rms) * 1.8); // square root: a readable meter for speech levels
+  ui.levelBar.style.width = `${(level * 100).toFixed(0)}%`;
+  ui.level.setAttribute("aria-valuenow", level.toFixed(2));
+  const sec = r.n / 16000;
+  ui.recTime.textContent = `${sec.toFixed(1)} s at 16 kHz (mic ${r.ctx.sampleRate} Hz)`;
+  const max = engine && engine.info ? engine.info.limits.maxSeconds : 600;
+  if (sec >= max) stopRecording();
+}
+
+function sendLive(r, samples) {
+  if (!samples.length || r.failed) return;
+  const sent = performance.now(), copy = samples.slice(), recording = rec === r;
+  r.writes = r.live.write(copy).then(
+    (u) => liveUpdate(r, u, sent, samples.length, recording),
+    (err) => { r.failed = err; });
+}
+
+function liveUpdate(r, u, sent, n, recording) {
+  const now = performance.now();
+  for (const ev of u.events) {
+    if (ev.final) {
+      if (ev.text) r.finals.push(ev.text);
+      demo.live.finals.push({ start: ev.start, end: ev.end, text: ev.text });
+      r.partial = "";
+    } else {
+      r.partial = ev.text;
+    }
+  }
+  demo.live.updates.push({
+    at: (now - r.t0) / 1000, audio: u.duration, chunk: n / 16000, work: u.seconds, lag: (now - sent) / 1000, recording,
+    events: u.events.map((e) => ({ final: e.final, text: e.text })),
+  });
+  if (r.stale) return;
+  const parts = r.finals.map((t) => Object.assign(document.createElement("span"), { className: "final", textContent: t + " " }));
+  if (r.partial) parts.push(Object.assign(document.createElement("span"), { className: "partial", textContent: r.partial }));
+  ui.live.replaceChildren(...parts);
+  ui.live.hidden = parts.length === 0;
 }
 
 async function stopRecording() {
@@ -236,20 +288,45 @@ async function stopRecording() {
   ui.levelBar.style.width = "0";
   const tail = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(new Float32Array(0)), 500);
-    r.node.port.onmessage = (ev) => { if (ev.data.flushed) { clearTimeout(timer); resolve(ev.data.samples); } };
+    r.node.port.onmessage = (ev) => {
+      if (ev.data.flushed) { clearTimeout(timer); resolve(ev.data.samples); } else recordChunk(r, ev.data);
+    };
     r.node.port.postMessage({ type: "flush" });
   });
   r.chunks.push(tail);
+  sendLive(r, tail);
   r.stream.getTracks().forEach((t) => t.stop());
   r.ctx.close();
   const samples = new Float32Array(r.chunks.reduce((a, c) => a + c.length, 0));
   let o = 0;
   for (const c of r.chunks) { samples.set(c, o); o += c.length; }
+  demo.live.recorded = samples;
   if (samples.length < 1600 || r.peak < 1e-4) {
+    r.stale = true;
+    r.live.close().catch(() => {});
+    ui.live.hidden = true;
     showError({ code: "empty", message: samples.length < 1600 ? "The recording is empty (shorter than 0.1 s)" : "The recording is silent: check that the right microphone is selected and not muted" });
     return;
   }
-  analyse({ samples, sampleRate: 16000 }, "recording", URL.createObjectURL(wavBlob(samples, 16000)), samples.length * 4);
+  // Stop finalizes the open segment: the stream's writes are handled in
+  // order, so the close comes after the last chunk.
+  let given = null;
+  setState("busy", "Finishing the transcript…");
+  try {
+    const t = performance.now();
+    const u = await r.live.close("recording");
+    await r.writes;
+    if (r.failed) throw r.failed;
+    liveUpdate(r, u, t, 0, false);
+    demo.live.closeSeconds = (performance.now() - t) / 1000;
+    given = { json: JSON.stringify(u.result), seconds: demo.live.closeSeconds };
+  } catch (err) {
+    // The live stream failed (a worker restart, the length limit): the
+    // recording is transcribed whole instead.
+    console.warn("live transcript:", err);
+  }
+  r.stale = true;
+  analyse({ samples, sampleRate: 16000 }, "recording", URL.createObjectURL(wavBlob(samples, 16000)), samples.length * 4, given);
 }
 
 // wavBlob encodes mono samples as a 16-bit WAV for playback.
@@ -376,7 +453,10 @@ function stopEstimate() {
   ui.progress.hidden = true;
 }
 
-async function analyse(audio, label, playURL, bytes) {
+// analyse decodes, transcribes and shows audio. given, for a recording, is
+// the live stream's result ({json, seconds}), shown instead of transcribing
+// the audio again.
+async function analyse(audio, label, playURL, bytes, given = null) {
   if (!engine) return;
   const gen = ++generation;
   clearError();
@@ -413,22 +493,29 @@ async function analyse(audio, label, playURL, bytes) {
     ui.result.hidden = false;
     current = { words: [], duration: times.duration, wave: null, heat: null, label, json: null };
     current.wave = drawWaveform(dec.samples, dec.sampleRate);
-    setState("busy", `Transcribing ${times.duration.toFixed(1)} s of audio…`);
-    startProgress(times.duration);
-
-    let t = performance.now();
-    const res = await engine.transcribe(audio, readOptions(), { onSegment: (s) => showSegment(s, stale) });
-    if (stale()) return;
-    stopEstimate();
-    times.transcribe = (performance.now() - t) / 1000;
+    let t = performance.now(), res;
+    if (given) {
+      res = JSON.parse(given.json);
+      current.json = given.json;
+      times.transcribe = given.seconds;
+      times.source += ", transcribed live";
+    } else {
+      setState("busy", `Transcribing ${times.duration.toFixed(1)} s of audio…`);
+      startProgress(times.duration);
+      res = await engine.transcribe(audio, readOptions(), { onSegment: (s) => showSegment(s, stale) });
+      if (stale()) return;
+      stopEstimate();
+      times.transcribe = (performance.now() - t) / 1000;
+      if (res.duration > 0 && res.processing_time > 0) demo.speed = res.processing_time / res.duration;
+      current.json = engine.lastJSON;
+    }
     times.worker = engine.lastStats.seconds;
     times.memory = engine.lastStats.memory;
-    if (res.duration > 0 && res.processing_time > 0) demo.speed = res.processing_time / res.duration;
-    current.json = engine.lastJSON;
     demo.result = res;
     demo.runs++;
     if (demo.firstTranscriptMs === null) demo.firstTranscriptMs = performance.now();
     renderResult(res);
+    ui.live.hidden = true; // the result's transcript shows the same text
     setState("busy", "Computing the spectrogram…");
 
     t = performance.now();

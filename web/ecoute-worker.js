@@ -17,6 +17,11 @@
 //                     seconds of audio done out of total
 //
 // ops: init {wasmURL, runtimeURL, wasmBytes?, model?: ArrayBuffer, warm?},
+// streamOpen {sampleRate, options} (its value is the stream's id),
+// streamWrite {stream, samples: Float32Array} and streamClose {stream, name}
+// (their value is the update: {events: [{final, start, end, text, words?}],
+// duration, seconds}, and from streamClose result, the finals as one
+// transcription; a stream's writes run in the order they were posted),
 // transcribe {audio, options, segments?} (its value is the result's JSON
 // text), cancel {target} (the transcribe call with id target stops at its
 // next segment and fails with code "cancelled"; the module stays loaded),
@@ -152,6 +157,15 @@ async function audioArgs(audio) {
 
 const cancelled = new Set(); // ids of transcribe calls asked to stop
 
+// Each stream's calls run one after the other, in the order they came: the
+// module would otherwise be free to take two pending writes in any order.
+const streamTail = new Map(); // stream id -> the promise of its last call
+function inOrder(stream, f) {
+  const next = (streamTail.get(stream) || Promise.resolve()).then(f, f);
+  streamTail.set(stream, next.catch(() => {}));
+  return next;
+}
+
 const ops = {
   init,
   async transcribe({ audio, options, segments }, id) {
@@ -173,6 +187,21 @@ const ops = {
   async cancel({ target }) {
     cancelled.add(target);
     return true;
+  },
+  async streamOpen({ sampleRate, options }) {
+    return await api.streamOpen(Number(sampleRate) || 0, JSON.stringify(options || {}));
+  },
+  streamWrite({ stream, samples }) {
+    return inOrder(stream, async () => JSON.parse(await api.streamWrite(stream, samples)));
+  },
+  streamClose({ stream, name }) {
+    return inOrder(stream, async () => {
+      try {
+        return JSON.parse(await api.streamClose(stream, String(name || "")));
+      } finally {
+        streamTail.delete(stream);
+      }
+    });
   },
   async features({ audio, options }) {
     const [a, rate] = await audioArgs(audio);

@@ -133,6 +133,8 @@ export class Ecoute {
   lastStats: { seconds: number; memory: number } | null;
   /** onSegment gets each stretch of the audio as the recognizer finishes it (long audio is cut at pauses), with the seconds done out of total. */
   transcribe(audio: AudioInput, options?: TranscribeOptions, how?: { onSegment?: (p: SegmentProgress) => void }): Promise<Result>;
+  /** Recognizes live audio as it arrives (asr.Stream): partial results of the open segment and final segments, cut at pauses. */
+  openStream(options?: TranscribeOptions, sampleRate?: number): Promise<LiveStream>;
   features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
   /** Mono samples resampled to sampleRate (default 16000). */
   decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
@@ -157,4 +159,32 @@ export interface SegmentProgress {
   segment: { start: number; end: number; text: string; words?: Word[] };
   done: number;
   total: number;
+}
+
+/** A partial result of the open segment (final false: the next event replaces it) or a final segment (final true: it stays). Times in seconds from the stream's start. */
+export interface StreamEvent {
+  final: boolean;
+  start: number;
+  end: number;
+  text: string;
+  words?: Word[];
+}
+
+/** What a stream write or close returns. */
+export interface StreamUpdate {
+  events: StreamEvent[];
+  /** Seconds of audio written so far. */
+  duration: number;
+  /** Seconds the worker spent recognizing in this call. */
+  seconds: number;
+  /** From close only: the final segments as one transcription (as transcribe() returns it). */
+  result?: Result;
+}
+
+export interface LiveStream {
+  id: number;
+  /** Sends mono samples at the stream's rate; the array's buffer is transferred to the worker. Writes are handled in order. */
+  write(samples: Float32Array): Promise<StreamUpdate>;
+  /** Finalizes the open segment and ends the stream. */
+  close(name?: string): Promise<StreamUpdate>;
 }

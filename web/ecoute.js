@@ -171,6 +171,30 @@ export class Ecoute {
     return JSON.parse(text);
   }
 
+  /**
+   * Starts recognizing live audio (asr.Stream: segments cut at pauses, the
+   * open one decoded again every 0.5 s of audio). write(samples) sends mono
+   * samples at sampleRate (the Float32Array is transferred to the worker)
+   * and resolves with {events, duration, seconds}: events are partial results
+   * of the open segment ({final: false, start, end, text, words?}), which the
+   * next one replaces, and final segments (final: true), which stay; seconds
+   * is the worker's time for this write. close(name) finalizes the open
+   * segment and adds result: the finals as one transcription (the JSON
+   * record of transcribe()). Writes are handled in order.
+   * @param {object} [options]  as transcribe's (nbest is ignored)
+   * @param {number} [sampleRate]
+   */
+  async openStream(options = {}, sampleRate = 16000) {
+    const id = await this.#run("streamOpen", { sampleRate, options });
+    const w = this.#worker;
+    const gone = () => Promise.reject(new EcouteError("the stream's worker was restarted", "exit"));
+    return {
+      id,
+      write: (samples) => (this.#worker === w ? this.#call("streamWrite", { stream: id, samples }, [samples.buffer]) : gone()),
+      close: (name = "") => (this.#worker === w ? this.#call("streamClose", { stream: id, name }) : gone()),
+    };
+  }
+
   /** MFCCs or log-mel energies for display: {kind, frames, dims, frameShift, data: Float32Array}. */
   features(audio, options = {}) {
     return this.#run("features", { audio: audioArg(audio), options });

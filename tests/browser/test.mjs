@@ -13,8 +13,11 @@
 //     against the native CLI on one thread, in the same run);
 //   - non-audio files, a 2-hour file and an empty recording get clear
 //     messages and the page stays usable;
-//   - a fake microphone (--use-fake-device-for-media-stream) gives a
-//     transcript, and a denied microphone a clear message;
+//   - a fake microphone (--use-fake-device-for-media-stream) gives a live
+//     transcript: partial text in its own style before Stop, then final
+//     segments, each the module's offline transcription of the recorded
+//     samples it covers, the last one made by Stop (streaming headroom and
+//     update lag reported); a denied microphone gets a clear message;
 //   - the page works offline once loaded (service worker);
 //   - the first visit's and a repeat visit's transfer (counted by a TCP
 //     proxy in front of `transcribe web`; a repeat visit must stay under
@@ -424,19 +427,69 @@ try {
   report.replaced = { stoppedSeconds: replaced.timings.stopped, decodeSeconds: replaced.timings.decode };
   log(`cancel: ok; a file dropped during a job stopped it (restart ${replaced.timings.stopped.toFixed(2)} s), decode ${replaced.timings.decode.toFixed(3)} s`);
 
-  // 4. Fake microphone: record ~3 s of the looping clip.
+  // 4. Fake microphone (hello.wav, looping): the live transcript. Text
+  // appears while recording, first in the partial style, and pauses turn
+  // it into final text; Stop finalizes the open segment.
   await page.click("#record");
   await page.waitForFunction(() => document.body.dataset.state === "recording");
-  await page.waitForTimeout(3200);
+  const recStart = Date.now();
+  await page.waitForFunction(() => (document.querySelector("#live .partial") || {}).textContent, null, { timeout: 30000 });
+  const partialSeen = { wallSeconds: (Date.now() - recStart) / 1000, text: await page.textContent("#live .partial") };
+  await page.waitForFunction(() => document.querySelector("#live .final"), null, { timeout: 30000 });
+  const finalSeen = { wallSeconds: (Date.now() - recStart) / 1000, text: await page.textContent("#live") };
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "recording", "text appeared before Stop");
+  await page.screenshot({ path: path.join(OUT, "live.png"), fullPage: true });
+  // Record past a second segment's start, so that Stop has one to finalize.
+  await page.waitForTimeout(Math.max(0, 5000 - (Date.now() - recStart)));
   const level = await page.evaluate(() => parseFloat(document.getElementById("level").getAttribute("aria-valuenow")));
   const mic = await finish(page, () => page.click("#record"));
   assert.equal(mic.state, "done", `microphone: ${mic.errorText}`);
   assert.equal(mic.timings.label, "recording");
-  // About 3.2 s; on a loaded machine the Stop click may land seconds late.
-  assert.ok(mic.timings.duration > 2.5 && mic.timings.duration < 10, `recorded ${mic.timings.duration} s`);
+  // About 5 s; on a loaded machine the Stop click may land seconds late.
+  assert.ok(mic.timings.duration > 4 && mic.timings.duration < 30, `recorded ${mic.timings.duration} s`);
   assert.ok(mic.result.text.length > 0, `no transcript from the microphone: ${JSON.stringify(mic.result)}`);
-  report.microphone = { text: mic.result.text, duration: mic.timings.duration, lastLevel: level };
-  log(`microphone (${mic.timings.duration.toFixed(1)} s): "${mic.result.text}"`);
+  const live = await page.evaluate(() => ({ ...window.ecouteDemo.live, recorded: window.ecouteDemo.live.recorded.length }));
+  // The page's final text is the stream's finals, the last one from Stop.
+  const finals = live.finals.filter((f) => f.text);
+  assert.equal(mic.result.text, finals.map((f) => f.text).join(" "), "final text vs the stream's final segments");
+  const closeUpdate = live.updates[live.updates.length - 1];
+  assert.ok(!closeUpdate.recording && closeUpdate.events.some((e) => e.final && e.text), `Stop finalized no segment: ${JSON.stringify(closeUpdate)}`);
+  assert.ok(Math.abs(mic.result.duration - live.recorded / 16000) < 0.005, `result duration ${mic.result.duration}, recorded ${live.recorded / 16000} s (the JSON has 2 decimals)`);
+  // The same audio: each final segment is the module's offline
+  // transcription (transcribe() with the page's options) of the recorded
+  // samples it covers, [start, end) at 16 kHz. The stream cuts at 0.3 s
+  // pauses, the offline recognizer only past 30 s, so the whole recording
+  // transcribed offline is reported beside it, not compared.
+  const offline = await page.evaluate(async (finals) => {
+    const d = window.ecouteDemo, x = d.live.recorded;
+    const o = { beam: +document.getElementById("opt-beam").value, lm: document.getElementById("opt-lm").checked,
+      timestamps: document.getElementById("opt-timestamps").checked, punctuate: document.getElementById("opt-punctuate").checked };
+    const segs = [];
+    for (const f of finals) {
+      const a = Math.round(f.start * 16000), b = Math.min(x.length, Math.round(f.end * 16000));
+      segs.push((await d.engine.transcribe({ samples: x.slice(a, b), sampleRate: 16000 }, o)).text);
+    }
+    const whole = (await d.engine.transcribe({ samples: x.slice(), sampleRate: 16000 }, o)).text;
+    return { segs, whole };
+  }, finals);
+  finals.forEach((f, i) => assert.equal(f.text, offline.segs[i], `final ${i} (${f.start.toFixed(2)}-${f.end.toFixed(2)} s) vs the offline transcription of its samples`));
+  // Streaming headroom: the worker's time per second of audio while
+  // recording, and the time from sending a chunk to its update.
+  const during = live.updates.filter((u) => u.recording);
+  const work = during.reduce((a, u) => a + u.work, 0), heard = during.reduce((a, u) => a + u.chunk, 0);
+  const lags = during.map((u) => u.lag).sort((a, b) => a - b);
+  const q = (p) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))];
+  report.microphone = {
+    text: mic.result.text, duration: mic.timings.duration, lastLevel: level, segments: finals.length,
+    firstPartial: partialSeen, firstFinal: finalSeen, offlineWhole: offline.whole, offlineWholeEqual: offline.whole === mic.result.text,
+    workPerAudioSecond: work / heard, headroom: heard / work, updates: during.length,
+    lagMedianSeconds: q(0.5), lagP95Seconds: q(0.95), lagMaxSeconds: lags[lags.length - 1], closeSeconds: live.closeSeconds,
+  };
+  log(`microphone (${mic.timings.duration.toFixed(1)} s, ${finals.length} segments): "${mic.result.text}"; first partial ${partialSeen.wallSeconds.toFixed(1)} s ` +
+    `after Record ("${partialSeen.text}"), first final ${finalSeen.wallSeconds.toFixed(1)} s; each final equals the offline transcription of its samples ` +
+    `(whole recording offline: "${offline.whole}")`);
+  log(`live stream: ${(1000 * work / heard).toFixed(0)} ms of work per audio second (headroom ${(heard / work).toFixed(1)}x), ` +
+    `chunk-to-update lag median ${(1000 * q(0.5)).toFixed(0)} ms, p95 ${(1000 * q(0.95)).toFixed(0)} ms, Stop to final ${(1000 * live.closeSeconds).toFixed(0)} ms`);
   await page.screenshot({ path: path.join(OUT, "microphone.png"), fullPage: true });
   const stale = await page.evaluate(() => window.staleChecks);
   assert.ok(stale.some((c) => c.state === "recording"), "no recording start was observed");
