@@ -31,11 +31,19 @@ type Options struct {
 	Cues CueOptions
 }
 
-// A FormatError names a format that Format does not write.
-type FormatError struct{ Format string }
+// A FormatError names a format that Format (or FormatAlignment) does not
+// write.
+type FormatError struct {
+	Format string
+	Want   []string // the formats written; nil means Formats
+}
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("transcript: unknown format %q; want one of %s", e.Format, strings.Join(Formats, ", "))
+	want := e.Want
+	if want == nil {
+		want = Formats
+	}
+	return fmt.Sprintf("transcript: unknown format %q; want one of %s", e.Format, strings.Join(want, ", "))
 }
 
 // Known reports whether Format writes format.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -20,7 +21,7 @@ const helloText = "The quick brown fox, you know, jumps over the lazy dog. §\n"
 // TestGoldenAlign checks `transcribe align` in every format against the
 // goldens testdata/cli/default_align_hello.* (embedded default model;
 // regenerate with -update), through the built binary and through
-// asr.Recognizer.Align with this package's formatter.
+// asr.Recognizer.Align and transcript.FormatAlignment.
 func TestGoldenAlign(t *testing.T) {
 	m, err := asr.Default()
 	if err != nil {
@@ -64,7 +65,11 @@ func TestGoldenAlign(t *testing.T) {
 		if c.flags != nil {
 			o.MaxLineChars, o.MaxLines = 16, 1
 		}
-		if want := stable(string(formatAlignment(c.format, rel(helloWAV), lib, o))); got != want {
+		lrec, err := transcript.FormatAlignment(c.format, rel(helloWAV), lib, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := stable(string(lrec)); got != want {
 			t.Errorf("%s: the binary and the library differ\n--- binary\n%s\n--- library\n%s", c.format, got, want)
 		}
 		switch c.format {
@@ -128,61 +133,6 @@ func checkTextGrid(t *testing.T, s string, tiers int) {
 		if prev != xmax {
 			t.Fatalf("tier %d ends at %g, xmax %g", k+1, prev, xmax)
 		}
-	}
-}
-
-// TestAlignCues: a cue that must be cut is cut after a sentence's end before
-// a comma, after a comma before a plain word boundary, and at the longest
-// pause when there is no punctuation; a long pause always ends a cue.
-func TestAlignCues(t *testing.T) {
-	mk := func(words string, gaps ...float64) *asr.Alignment {
-		a := &asr.Alignment{Duration: 100}
-		t0 := 0.0
-		for i, w := range strings.Fields(words) {
-			if i > 0 {
-				g := 0.05
-				if i-1 < len(gaps) {
-					g = gaps[i-1]
-				}
-				t0 += g
-			}
-			a.Words = append(a.Words, asr.AlignedWord{Word: w, Start: t0, End: t0 + 0.3, Found: true})
-			t0 += 0.3
-		}
-		return a
-	}
-	o := cueOptions{MaxLineChars: 20, MaxLines: 1, MaxDuration: 100, MinPause: 1}
-	o12 := o
-	o12.MaxLineChars = 12
-	text := func(segs []alignSegment) []string {
-		var out []string
-		for _, s := range segs {
-			out = append(out, strings.Join(s.lines, "|"))
-		}
-		return out
-	}
-	for _, c := range []struct {
-		a    *asr.Alignment
-		o    cueOptions
-		want []string
-	}{
-		{mk("One, two. Three four five"), o, []string{"One, two.", "Three four five"}},
-		{mk("aa bb, cc dd ee ff"), o12, []string{"aa bb,", "cc dd ee ff"}},
-		{mk("aa bb cc dd ee ff", 0.05, 0.4, 0.05, 0.05), o12, []string{"aa bb", "cc dd ee ff"}},
-		{mk("aa bb cc", 1.5), o, []string{"aa", "bb cc"}},
-		{mk("aa bb cc dd", 0.05, 0.05, 0.05), cueOptions{MaxLineChars: 42, MaxLines: 2, MaxDuration: 0.7, MinPause: 1}, []string{"aa bb", "cc dd"}},
-		{mk("averyveryverylongwordindeed x"), o, []string{"averyveryverylongwordindeed", "x"}},
-	} {
-		got := text(alignCues(c.a, c.o))
-		if strings.Join(got, "/") != strings.Join(c.want, "/") {
-			t.Errorf("cues %q, want %q", got, c.want)
-		}
-	}
-	// Words that were not found are left out of cues.
-	a := mk("aa bb cc")
-	a.Words[1].Found = false
-	if got := text(alignCues(a, o)); len(got) != 1 || got[0] != "aa cc" {
-		t.Errorf("cues %q", got)
 	}
 }
 
