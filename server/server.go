@@ -214,6 +214,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rw.audio = res.Duration
 		// One line, as "transcribe --format json" prints it.
 		writeBody(rw, http.StatusOK, append(asr.AppendJSON(nil, res, name), '\n'))
+	case alignPath:
+		h.serveAlign(rw, r) // forced alignment, text in, subtitles out: align.go
 	case "/v1/stream":
 		h.serveStream(rw, r) // WebSocket, Vosk's protocol: stream.go
 	default:
@@ -231,7 +233,7 @@ func (h *Handler) logRequest(r *http.Request, rw *trackingWriter, d time.Duratio
 }
 
 func allowFor(path string) string {
-	if path == "/v1/transcribe" || path == openAIPath {
+	if path == "/v1/transcribe" || path == openAIPath || path == alignPath {
 		return "POST, OPTIONS"
 	}
 	return "GET, HEAD, OPTIONS"
