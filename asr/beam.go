@@ -46,6 +46,18 @@ func (r *Recognizer) decoder() (*ctc.Decoder, []ctc.Hotword, error) {
 	return r.beam.dec, r.beam.hot, r.beam.err
 }
 
+// Prepare builds now what the first Transcribe would otherwise build (the
+// beam decoder, with its lexicon of the LM's words), so that the first
+// input is recognized as fast as the next. Its error is the decoder's,
+// which Transcribe meets by decoding greedily.
+func (r *Recognizer) Prepare() error {
+	if r.o.Beam <= 1 {
+		return nil
+	}
+	_, _, err := r.decoder()
+	return err
+}
+
 // beamDecode runs the prefix beam search (with the LM when asked and the
 // model has one). Words and their times come from the best hypothesis's
 // tokens (each label's frames on its most probable path). ok is false if

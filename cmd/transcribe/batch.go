@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/ecoute/ecoute/asr"
+	"github.com/ecoute/ecoute/asr/transcript"
 	"github.com/ecoute/ecoute/audio"
 )
 
@@ -31,6 +34,47 @@ type batch struct {
 	logitsPath func(i int) string
 	// interrupt, when set, replaces the process's SIGINT/SIGTERM (tests).
 	interrupt <-chan struct{}
+	// live, when set, returns the writer that renders input i's record
+	// segment by segment as it is decoded; the parts are handed to emit
+	// (with a nil outcome) as they come, and outcome.record holds the rest.
+	// Used for one input, whose output is then never out of order.
+	live func(i int, in *input) *transcript.Writer
+
+	mu       sync.Mutex
+	inflight map[int]*progressJob // inputs being transcribed
+}
+
+// progressJob is how far the transcription of one input has come.
+type progressJob struct {
+	size      int64   // bytes of the input
+	dur, done float64 // seconds of audio, and of them transcribed
+}
+
+// inflightDone returns, over the inputs being transcribed, the audio
+// seconds transcribed and the bytes those stand for.
+func (b *batch) inflightDone() (audioSec float64, bytes float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, j := range b.inflight {
+		audioSec += j.done
+		if j.dur > 0 {
+			bytes += float64(j.size) * j.done / j.dur
+		}
+	}
+	return audioSec, bytes
+}
+
+func (b *batch) setProgress(i int, size int64, dur, done float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.inflight == nil {
+		b.inflight = map[int]*progressJob{}
+	}
+	if dur < 0 {
+		delete(b.inflight, i)
+		return
+	}
+	b.inflight[i] = &progressJob{size: size, dur: dur, done: done}
 }
 
 // An outcome is what became of one input.
@@ -51,11 +95,13 @@ type batchStats struct {
 	jobs                int
 }
 
-// summary is the line printed at the end: audio duration, wall time, RTF.
-func (s *batchStats) summary(wall time.Duration) string {
+// summary is the line printed at the end: audio duration, recognition
+// time (wall) and its real-time factor, then the model's load time, which
+// the factor leaves out.
+func (s *batchStats) summary(wall, load time.Duration) string {
 	ok := s.done - s.failed
-	msg := fmt.Sprintf("transcribe: %d %s, %s of audio in %s, real-time factor %s (-j %d)",
-		ok, plural(ok, "file", "files"), clock(s.audio), seconds(wall.Seconds()), rtf(wall.Seconds(), s.audio), s.jobs)
+	msg := fmt.Sprintf("transcribe: %d %s, %s of audio recognized in %s, real-time factor %s (-j %d); model loaded in %s",
+		ok, plural(ok, "file", "files"), clock(s.audio), seconds(wall.Seconds()), rtf(wall.Seconds(), s.audio), s.jobs, seconds(load.Seconds()))
 	if s.failed > 0 {
 		msg += fmt.Sprintf("; %d failed", s.failed)
 	}
@@ -104,6 +150,12 @@ type job struct {
 	done chan *outcome
 }
 
+// A part is record bytes of input i written before it is done.
+type part struct {
+	i int
+	b []byte
+}
+
 // run transcribes inputs and calls emit with each outcome in input order
 // (emit is called from one goroutine; a non-nil error stops the writing
 // and is returned in batchStats.writeErr). Failed inputs are reported on
@@ -134,6 +186,7 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 		totalBytes += sizes[i]
 	}
 
+	parts := make(chan part)
 	go func() {
 		defer close(queue)
 		defer close(work)
@@ -154,14 +207,14 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 	for w := 0; w < workers; w++ {
 		go func() {
 			for j := range work {
-				o := b.process(j.i, j.in)
+				o := b.process(j.i, j.in, sizes[j.i], parts, stop)
 				o.bytes = sizes[j.i]
 				j.done <- o
 			}
 		}()
 	}
 
-	bar := &progressBar{w: b.stderr, enabled: b.progress, start: time.Now(), total: len(inputs), totalBytes: totalBytes}
+	bar := &progressBar{w: b.stderr, enabled: b.progress, start: time.Now(), total: len(inputs), totalBytes: totalBytes, inflight: b.inflightDone}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	bar.draw()
@@ -172,6 +225,15 @@ func (b *batch) run(inputs []input, emit func(i int, o *outcome) error) batchSta
 			select {
 			case o = <-j.done:
 				break wait
+			case p := <-parts:
+				if st.writeErr == nil && emit != nil {
+					bar.clear()
+					if err := emit(p.i, &outcome{record: p.b}); err != nil {
+						st.writeErr = err
+						return st
+					}
+				}
+				bar.draw()
 			case <-tick.C:
 				bar.draw()
 			case <-intr:
@@ -225,9 +287,12 @@ func interrupts() (<-chan struct{}, func()) {
 	return ch, func() { signal.Stop(sig); close(done) }
 }
 
-// process decodes and transcribes one input.
-func (b *batch) process(i int, in *input) (o *outcome) {
+// process decodes and transcribes one input, reporting its progress and,
+// with b.live, sending its record's parts on parts as they are written
+// (until stop is closed).
+func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-chan struct{}) (o *outcome) {
 	o = &outcome{}
+	defer b.setProgress(i, 0, -1, 0)
 	defer func() {
 		// A recognizer bug on one input must not take down a batch of
 		// thousands: report it as that input's failure.
@@ -253,7 +318,26 @@ func (b *batch) process(i int, in *input) (o *outcome) {
 		o.err = fmt.Errorf("sample rate %d", p.Rate)
 		return o
 	}
-	res, err := b.rec.Transcribe(p)
+	dur := float64(len(p.Samples)) / float64(p.Rate)
+	b.setProgress(i, size, dur, 0)
+	var w *transcript.Writer
+	if b.live != nil {
+		w = b.live(i, in)
+	}
+	res, err := b.rec.TranscribeEach(p, func(seg asr.Segment, done float64) error {
+		b.setProgress(i, size, dur, done)
+		if w == nil {
+			return nil
+		}
+		if out := w.Segment(nil, seg); len(out) > 0 {
+			select {
+			case parts <- part{i, out}:
+			case <-stop:
+				return errStopped
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		o.err = err
 		return o
@@ -269,13 +353,19 @@ func (b *batch) process(i int, in *input) (o *outcome) {
 			return o
 		}
 	}
-	if b.format != nil {
+	switch {
+	case w != nil:
+		o.record = w.Finish(nil, res)
+	case b.format != nil:
 		o.record = b.format(i, in, res)
 	}
 	return o
 }
 
-// progressBar draws "[=====>    ] 12/40 files  0.21 h audio  RTF 0.08  ETA 1m30s"
+var errStopped = errors.New("stopped")
+
+// progressBar draws "[=====>    ] 12/40 files  12:34.5 of audio  RTF 0.008  ETA 1m30s"
+// (audio transcribed so far, inside the files being transcribed too)
 // on one terminal line, rewritten in place.
 type progressBar struct {
 	w          io.Writer
@@ -286,6 +376,7 @@ type progressBar struct {
 	totalBytes int64
 	doneBytes  int64
 	audio      float64
+	inflight   func() (audioSec, bytes float64) // progress inside the inputs being transcribed
 	shown      bool
 	last       time.Time
 }
@@ -301,9 +392,13 @@ func (p *progressBar) draw() {
 		return
 	}
 	p.last = now
+	var liveAudio, liveBytes float64
+	if p.inflight != nil {
+		liveAudio, liveBytes = p.inflight()
+	}
 	frac := float64(p.done) / float64(max(1, p.total))
 	if p.totalBytes > 0 && p.done < p.total {
-		frac = float64(p.doneBytes) / float64(p.totalBytes)
+		frac = min(1, (float64(p.doneBytes)+liveBytes)/float64(p.totalBytes))
 	}
 	filled := int(frac * barWidth)
 	bar := make([]byte, barWidth)
@@ -322,7 +417,8 @@ func (p *progressBar) draw() {
 	if frac > 0 && p.done < p.total {
 		eta = shortDuration(el / frac * (1 - frac))
 	}
-	fmt.Fprintf(p.w, "\r\033[K[%s] %d/%d files  %.2f h audio  RTF %s  ETA %s", bar, p.done, p.total, p.audio/3600, rtf(el, p.audio), eta)
+	audio := p.audio + liveAudio
+	fmt.Fprintf(p.w, "\r\033[K[%s] %d/%d files  %s of audio  RTF %s  ETA %s", bar, p.done, p.total, clock(audio), rtf(el, audio), eta)
 	p.shown = true
 }
 

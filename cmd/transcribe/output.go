@@ -32,15 +32,20 @@ func formatHeader(format string) []byte { return transcript.Header(format) }
 // writers the server and the page use too). The format was checked against
 // transcript.Formats when the flags were parsed.
 func formatResult(o formatOptions, in *input, r *asr.Result) []byte {
-	to := transcript.Options{Name: in.id, Timestamps: o.timestamps, NBest: o.nbest}
-	if o.multi {
-		to.Prefix = in.name + ": "
-	}
-	b, err := transcript.AppendRecord(nil, o.format, r, to)
+	b, err := transcript.AppendRecord(nil, o.format, r, o.transcriptOptions(in))
 	if err != nil {
 		panic(err) // flags are checked against transcript.Formats
 	}
 	return b
+}
+
+// transcriptOptions are the writers' options for input in.
+func (o formatOptions) transcriptOptions(in *input) transcript.Options {
+	to := transcript.Options{Name: in.id, Timestamps: o.timestamps, NBest: o.nbest}
+	if o.multi {
+		to.Prefix = in.name + ": "
+	}
+	return to
 }
 
 // ms is a time or score rounded to 3 decimals in JSON, as asr.AppendJSON

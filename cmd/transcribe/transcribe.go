@@ -407,6 +407,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "transcribe: warning: --lm and --hotword act in beam search only; --beam 1 decodes greedily")
 	}
 
+	loadStart := time.Now()
 	m, _, err := f.decodeFlags.loadModel()
 	if err != nil {
 		fmt.Fprintln(stderr, "transcribe:", err)
@@ -415,6 +416,8 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	o := f.decodeFlags.options()
 	o.NBest = f.nbest
 	rec := asr.NewRecognizer(m, o)
+	_ = rec.Prepare() // a decoder error shows per input, decoded greedily
+	load := time.Since(loadStart)
 
 	fo := formatOptions{format: f.format, timestamps: f.timestamps, nbest: f.nbest, multi: len(inputs) > 1 && f.outDir == ""}
 	b := &batch{
@@ -458,6 +461,20 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		sink = &streamSink{w: stdout, header: formatHeader(f.format)}
 	}
 
+	// One input written to one stream goes out as it is decoded: a cue (or
+	// a segment's text) at a time. Plain text keeps its single line, so it
+	// waits for the end of the file when the progress bar shares a
+	// terminal with it.
+	if _, ok := sink.(*streamSink); ok && len(inputs) == 1 && !(f.format == "txt" && !fo.timestamps && b.progress && f.out == "" && isTerminal(stdout)) {
+		b.live = func(i int, in *input) *transcript.Writer {
+			w, err := transcript.NewWriter(f.format, fo.transcriptOptions(in))
+			if err != nil {
+				panic(err) // the format was checked
+			}
+			return w
+		}
+	}
+
 	start := time.Now()
 	st := b.run(inputs, func(i int, r *outcome) error { return sink.write(i, r.record) })
 	if st.interrupted {
@@ -474,7 +491,7 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exitFailed
 	}
 	if !f.quiet {
-		fmt.Fprintln(stderr, st.summary(time.Since(start)))
+		fmt.Fprintln(stderr, st.summary(time.Since(start), load))
 	}
 	if st.failed > 0 {
 		return exitFailed
