@@ -369,10 +369,13 @@ func nextFound(at *alignText, i int) int {
 // nearest place where the signal's energy crosses a silence threshold, when
 // there is one within reach: snapReach seconds forward (or snapBack back)
 // for an end, the mirror for a start. The threshold is snapFloorDB over the
-// local floor (the 10th percentile of 10 ms frame energies within
-// snapContext seconds of the word) or snapPeakDB under the word's loudest
-// frame, whichever is higher; an edge stops at the first of two quiet frames
-// in a row. In continuous speech, with no quiet between words, an edge
+// local floor or snapPeakDB under the word's loudest frame, whichever is
+// higher; an edge stops at the first of two quiet frames in a row. The
+// floor is the 10th percentile of 10 ms frame energies on the edge's own
+// side, between the word and its neighbour within snapContext seconds (so
+// that noise before a word and silence after it each set their edge's
+// threshold), or over both sides when that stretch is shorter than
+// snapMinSide frames. In continuous speech, with no quiet between words, an edge
 // moves to the next word's first label at most.
 const (
 	snapReach   = 0.50
@@ -380,7 +383,15 @@ const (
 	snapContext = 1.0
 	snapFloorDB = 10.0
 	snapPeakDB  = 35.0
+	snapMinSide = 10 // energy frames (0.1 s)
 )
+
+// pct10 returns the 10th percentile of x (not empty).
+func pct10(x []float32) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	return float64(s[len(s)/10])
+}
 
 // energies holds the level of each 10 ms frame of the audio, in dB.
 type energies struct {
@@ -415,11 +426,22 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 	}
 	a, b := e.frame(start), e.frame(end-1e-9)
 	c0, c1 := e.frame(start-snapContext), e.frame(end+snapContext)
-	ctx := slices.Clone(e.db[c0 : c1+1])
-	slices.Sort(ctx)
-	floor := ctx[len(ctx)/10]
-	peak := slices.Max(e.db[a : b+1])
-	thr := max(float64(floor)+snapFloorDB, float64(peak)-snapPeakDB)
+	floor := pct10(e.db[c0 : c1+1])
+	// Each edge has its own floor, that of the stretch beside it up to the
+	// neighbouring word (noise before a word, silence after it), when
+	// that stretch has snapMinSide of frames.
+	side := func(f0, f1 int) float64 {
+		if f1-f0 < snapMinSide {
+			return floor
+		}
+		return pct10(e.db[f0:f1])
+	}
+	floorStart := side(max(c0, e.frame(lo)), a)
+	floorEnd := side(b+1, min(c1, e.frame(hi))+1)
+	peak := float64(slices.Max(e.db[a : b+1]))
+	thrStart := max(floorStart+snapFloorDB, peak-snapPeakDB)
+	thrEnd := max(floorEnd+snapFloorDB, peak-snapPeakDB)
+	thr := thrEnd
 	loud := func(f int) bool { return f >= 0 && f < len(e.db) && float64(e.db[f]) >= thr }
 	quiet := func(f, dir int) bool { return !loud(f) && !loud(f+dir) }
 	// End: the last loud frame before two quiet ones, searched forward
@@ -442,6 +464,7 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 			}
 		}
 	}
+	thr = thrStart
 	newStart := start
 	if loud(a) {
 		lim := max(e.frame(max(start-snapReach, lo)), 0)

@@ -238,4 +238,22 @@ func TestAlignEnergySnap(t *testing.T) {
 	if s, en := e.snap(1.4, 1.6, 0, 3); s != 1.4 || en != 1.6 {
 		t.Errorf("mid-tone, edges out of reach: [%.3f, %.3f], want unchanged", s, en)
 	}
+	// Each edge has the floor of its own side: noise at -45 dBFS between
+	// two tones (1.0-1.5 s), digital silence after the second: the second
+	// tone's start is where it rises out of the noise.
+	y := make([]float32, 4*rate)
+	for i := range y {
+		switch ts := float64(i) / rate; {
+		case ts >= 0.2 && ts < 1.0, ts >= 1.5 && ts < 2.5:
+			y[i] = float32(0.3 * math.Sin(float64(i)*0.2))
+		case ts >= 1.0 && ts < 1.5:
+			y[i] = float32(0.0056 * rng.NormFloat64())
+		default:
+			y[i] = float32(3e-5 * rng.NormFloat64())
+		}
+	}
+	e = newEnergies(y, rate)
+	if s, en := e.snap(1.6, 2.4, 1.0, 4); !near(s, 1.5) || !near(en, 2.5) {
+		t.Errorf("noise before, silence after: [%.3f, %.3f], want [1.5, 2.5]", s, en)
+	}
 }
