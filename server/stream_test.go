@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -274,12 +276,19 @@ func TestStreamLimits(t *testing.T) {
 		}
 	}
 
-	// A third stream while two are open.
-	a, b := dial(t, srv, ""), dial(t, srv, "")
+	// A third stream while two are open (on a server without the short
+	// idle limit, which a slow machine could reach first).
+	h2 := newHandler(Config{Stream: StreamConfig{MaxStreams: 2}})
+	srv2 := httptest.NewServer(h2)
+	defer srv2.Close()
+	a, b := dial(t, srv2, ""), dial(t, srv2, "")
 	send(a, websocket.MessageBinary, make([]byte, 100))
 	send(b, websocket.MessageBinary, make([]byte, 100))
+	for deadline := time.Now().Add(5 * time.Second); h2.ActiveStreams() != 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	closeCodeOf := func(c *websocket.Conn) websocket.StatusCode { code, _ := closeCode(t, c); return code }
-	if code := closeCodeOf(dial(t, srv, "")); code != websocket.StatusTryAgainLater {
+	if code := closeCodeOf(dial(t, srv2, "")); code != websocket.StatusTryAgainLater {
 		t.Errorf("third stream: closed with %d, want 1013", code)
 	}
 	a.CloseNow()
@@ -337,5 +346,130 @@ func TestStreamGarbage(t *testing.T) {
 	code, msgs := closeCode(t, c)
 	if code != websocket.StatusNormalClosure || len(msgs) != 1 || !strings.HasPrefix(msgs[0], `{"text":`) {
 		t.Errorf("after eof: %q, closed with %d", msgs, code)
+	}
+}
+
+// TestStreamSilenceAndOddMessages sends three minutes of digital silence
+// in 0.5 s messages (each answered with an empty partial, eof with an empty
+// final), then checks streams that end at once: eof before any audio, an
+// empty binary message, and random bytes as a text message (1007).
+func TestStreamSilenceAndOddMessages(t *testing.T) {
+	h := newHandler(Config{})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := context.Background()
+	c := dial(t, srv, "")
+	silence := make([]byte, 16000)
+	for i := range 360 {
+		if err := c.Write(ctx, websocket.MessageBinary, silence); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(msg) != `{"partial":""}` {
+			t.Fatalf("answer %d to silence: %q", i, msg)
+		}
+	}
+	c.Write(ctx, websocket.MessageText, []byte(`{"eof": 1}`))
+	if code, msgs := closeCode(t, c); code != websocket.StatusNormalClosure || len(msgs) != 1 || msgs[0] != `{"text":""}` {
+		t.Errorf("eof after 3 minutes of silence: %q, closed with %d", msgs, code)
+	}
+
+	rng := rand.New(rand.NewPCG(27, 5))
+	junk := make([]byte, 300)
+	for i := range junk {
+		junk[i] = byte(rng.Uint32())
+	}
+	for _, tc := range []struct {
+		name string
+		typ  websocket.MessageType
+		msg  []byte
+		msgs []string
+		want websocket.StatusCode
+	}{
+		{"eof first", websocket.MessageText, []byte(`{"eof": 1}`), []string{`{"text":""}`}, websocket.StatusNormalClosure},
+		{"empty audio, then eof", websocket.MessageBinary, nil, []string{`{"partial":""}`, `{"text":""}`}, websocket.StatusNormalClosure},
+		{"random text", websocket.MessageText, junk, nil, websocket.StatusInvalidFramePayloadData},
+	} {
+		c := dial(t, srv, "")
+		if err := c.Write(ctx, tc.typ, tc.msg); err != nil {
+			t.Fatal(err)
+		}
+		if tc.typ == websocket.MessageBinary {
+			c.Write(ctx, websocket.MessageText, []byte(`{"eof": 1}`))
+		}
+		code, msgs := closeCode(t, c)
+		if code != tc.want || strings.Join(msgs, " ") != strings.Join(tc.msgs, " ") {
+			t.Errorf("%s: %q, closed with %d; want %q, %d", tc.name, msgs, code, tc.msgs, tc.want)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); h.ActiveStreams() != 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := h.ActiveStreams(); n != 0 {
+		t.Errorf("%d streams open after all closed", n)
+	}
+}
+
+// TestStreamDropped drops connections at every stage, without a close
+// frame: after the upgrade, after the config, after audio, with answers
+// unread, and in the middle of a binary frame (a raw socket that sends
+// the first 11 of 1000 announced bytes). The server must end every stream
+// and its goroutines.
+func TestStreamDropped(t *testing.T) {
+	h := newHandler(Config{})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := context.Background()
+	base := runtime.NumGoroutine()
+	audio := make([]byte, 3200)
+	for i := range audio {
+		audio[i] = byte(i * 7)
+	}
+	// Mid-frame, on a raw connection.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("raw upgrade: %v %v", resp, err)
+	}
+	// FIN + binary, masked, 16-bit length 1000, mask, then 11 bytes.
+	conn.Write([]byte{0x82, 0xfe, 0x03, 0xe8, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	for deadline := time.Now().Add(5 * time.Second); h.ActiveStreams() != 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := h.ActiveStreams(); n != 1 {
+		t.Fatalf("%d streams open with the raw connection mid-frame, want 1", n)
+	}
+	for stage := range 4 {
+		c := dial(t, srv, "")
+		if stage >= 1 {
+			c.Write(ctx, websocket.MessageText, []byte(`{"config": {"sample_rate": 16000}}`))
+		}
+		for range 5 * min(stage, 2) {
+			c.Write(ctx, websocket.MessageBinary, audio)
+			if stage == 2 {
+				c.Read(ctx)
+			}
+		}
+		c.CloseNow()
+	}
+	conn.Close()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for (h.ActiveStreams() != 0 || runtime.NumGoroutine() > base+2) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := h.ActiveStreams(); n != 0 {
+		t.Errorf("%d streams still open after the clients went away", n)
+	}
+	if n := runtime.NumGoroutine(); n > base+2 {
+		t.Errorf("%d goroutines, %d before the clients", n, base)
 	}
 }

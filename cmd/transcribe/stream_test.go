@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,73 @@ func TestStreamCLI(t *testing.T) {
 	}
 	if r := cli(t, "", []byte("this is not audio at all"), "--stream", "-"); r.code != exitFailed || !strings.Contains(r.stderr, "WAV") {
 		t.Errorf("text on stdin: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestStreamCLIBadInput feeds "transcribe --stream" what a broken or idle
+// source sends: random bytes as s16le (an odd count) and as f32le, three
+// minutes of digital silence before and after a clip, a WAV header cut
+// short, a WAV whose data stops mid-sample, and nothing at all. Each ends
+// in exit 0 with sensible output or in a clear error, never a panic.
+func TestStreamCLIBadInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 10 s of random bytes with the default model")
+	}
+	rng := rand.New(rand.NewPCG(27, 2))
+	garbage := make([]byte, 2*16000*5+1)
+	for i := range garbage {
+		garbage[i] = byte(rng.Uint32())
+	}
+	wav, _, x := streamWAV(t)
+	// The first clip alone (0.8 s of zeros, weather.wav's 1.885 s, 0.75 s of
+	// the next pause), after and before 3 minutes of zeros.
+	clip := x[:12800+30160+12000]
+	m, err := asr.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := asr.NewRecognizer(m, asr.DefaultOptions()).NewStream(16000, asr.StreamOptions{})
+	var clipText string
+	for _, e := range append(s.Write(clip), s.Close()...) {
+		if e.Final && e.Text != "" {
+			clipText += e.Text + "\n"
+		}
+	}
+	silent := make([]byte, 2*16000*180)
+	var padded []byte
+	padded = append(padded, silent...)
+	for _, v := range clip {
+		i := int16(max(-32768, min(32767, v*32768)))
+		padded = append(padded, byte(i), byte(uint16(i)>>8))
+	}
+	padded = append(padded, silent...)
+
+	raw := []string{"--stream", "--raw", "--rate", "16000", "-"}
+	for _, tc := range []struct {
+		name   string
+		stdin  []byte
+		args   []string
+		code   int
+		stdout string // "*": any
+		stderr string // a substring of stderr
+	}{
+		{"random s16le", garbage, raw, exitOK, "*", ""},
+		{"random f32le", garbage, []string{"--stream", "--raw", "--raw-format", "f32le", "--rate", "8000", "-"}, exitOK, "*", ""},
+		{"silence", silent, raw, exitOK, "", ""},
+		{"silence, a clip, silence", padded, raw, exitOK, clipText, ""},
+		{"nothing as raw", []byte{}, raw, exitOK, "", ""},
+		{"one byte as raw", []byte{1}, raw, exitOK, "", ""},
+		{"nothing as WAV", []byte{}, []string{"--stream", "-"}, exitFailed, "", "stdin: unexpected EOF"},
+		{"WAV header cut short", wav[:30], []string{"--stream", "-"}, exitFailed, "", "stdin: unexpected EOF"},
+		{"WAV cut mid-sample", wav[:44+2*16000+1], []string{"--stream", "-"}, exitOK, "*", ""},
+	} {
+		r := cli(t, "", tc.stdin, tc.args...)
+		if r.code != tc.code || (tc.stdout != "*" && r.stdout != tc.stdout) || !strings.Contains(r.stderr, tc.stderr) ||
+			(tc.stderr == "" && r.stderr != "") || strings.Contains(r.stderr, "panic") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr with %q", tc.name, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
+		}
+	}
+	if clipText == "" {
+		t.Error("the clip alone gave no final")
 	}
 }
