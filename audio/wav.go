@@ -238,13 +238,34 @@ func decodeWAV(r io.Reader, channel int) (*PCM, error) {
 	if err := checkChannel("wav", channel, h.channels); err != nil {
 		return nil, err
 	}
-	data, err := readAllBounded(r, h.dataSize)
-	if err != nil {
-		return nil, err
+	// The data chunk is converted a block at a time, so that memory is the
+	// samples (4 bytes each) and one block, not the file's bytes as well.
+	if h.dataSize >= 0 {
+		r = io.LimitReader(r, h.dataSize)
 	}
-	frames := int64(len(data) / h.blockAlign)
-	p := &PCM{Samples: decodeSamples(data[:frames*int64(h.blockAlign)], h.enc, h.channels, channel), Rate: h.rate, Channels: h.channels}
-	if h.dataSize >= 0 && int64(len(data)) < h.dataSize {
+	var samples []float32
+	if h.dataSize > 0 {
+		// Room for what the header announces, within reason: a lying
+		// header must not allocate gigabytes up front.
+		samples = make([]float32, 0, min(h.dataSize/int64(h.blockAlign), 1<<26))
+	}
+	block := make([]byte, 16384*h.blockAlign)
+	var read int64 // bytes of the data chunk read
+	for {
+		n, err := io.ReadFull(r, block)
+		read += int64(n)
+		whole := n / h.blockAlign * h.blockAlign
+		samples = append(samples, decodeSamples(block[:whole], h.enc, h.channels, channel)...)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	frames := int64(len(samples))
+	p := &PCM{Samples: samples, Rate: h.rate, Channels: h.channels}
+	if h.dataSize >= 0 && read < h.dataSize {
 		if frames == 0 {
 			// Nothing but the header: there is no audio to keep.
 			return nil, io.ErrUnexpectedEOF

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -300,17 +299,17 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 			o.err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	data, err := in.read(b.stdin)
+	rc, err := in.open(b.stdin)
 	if err != nil {
 		o.err = err
 		return o
 	}
-	p, err := audio.DecodeWithOptions(bytes.NewReader(data), b.decode)
+	p, err := audio.DecodeWithOptions(rc, b.decode)
+	rc.Close()
 	if err != nil {
 		o.err = fmt.Errorf("not audio that can be decoded (%v)", err)
 		return o
 	}
-	data = nil
 	if p.Truncated != nil {
 		o.warn = p.Truncated
 	}

@@ -151,6 +151,32 @@ const maxInputBytes = 4 << 30
 
 // read returns the input's bytes, with an error that says plainly what is
 // wrong: no such file, a directory, no permission, an empty file.
+// open returns the input's bytes as a stream: a regular file is read as it
+// is decoded (its bytes are never all in memory), anything else through
+// read.
+func (in *input) open(stdin io.Reader) (io.ReadCloser, error) {
+	if in.path != "" && !in.stdin && in.seg == nil && in.cmd == "" {
+		if st, err := os.Stat(in.path); err == nil && st.Mode().IsRegular() {
+			if st.Size() == 0 {
+				return nil, errors.New("empty file")
+			}
+			if st.Size() > maxInputBytes {
+				return nil, fmt.Errorf("too large (%d bytes; at most %d)", st.Size(), int64(maxInputBytes))
+			}
+			f, err := os.Open(in.path)
+			if err != nil {
+				return nil, plainFileError(err)
+			}
+			return f, nil
+		}
+	}
+	b, err := in.read(stdin)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(b)), nil
+}
+
 func (in *input) read(stdin io.Reader) ([]byte, error) {
 	var b []byte
 	var err error
