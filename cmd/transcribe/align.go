@@ -69,7 +69,7 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.MaxLines, "max-lines", o.MaxLines, "subtitles: lines per cue at most")
 	fs.Float64Var(&o.MaxDuration, "max-seconds", o.MaxDuration, "subtitles: seconds a cue stays on screen at most")
 	fs.Float64Var(&o.MinPause, "min-pause", o.MinPause, "subtitles: a pause this long (seconds) always ends a cue")
-	beam := fs.Float64("beam", 400, "prune alignment paths this far (log units) below the best at each frame")
+	beam := fs.Float64("beam", 400, "long audio: prune the search of a stretch between anchors too long to search exactly, keeping paths this far (log units) below the best at each frame")
 	low := fs.Float64("low-score", asr.DefaultLowScore, "flag words whose mean log-probability per frame is below this")
 	quiet := fs.Bool("quiet", false, "no warnings about flagged words")
 	fs.Usage = func() {

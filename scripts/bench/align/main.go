@@ -22,7 +22,8 @@
 // ours aligns every file with the default model on the cores GOMAXPROCS
 // allows, prints the words as HYP lines, and reports on stderr the audio
 // seconds, the wall and CPU seconds (getrusage, this process) of Align, and
-// of the Viterbi search alone (ctc.AlignLong on the same frames, timed
+// of the Viterbi search alone (ctc.ForcedAlign, the exact search Align runs
+// on files of this length, on the same frames, timed
 // apart), as multiples of real time.
 //
 // score prints the median, 95th percentile and mean absolute boundary error
@@ -70,7 +71,7 @@ func main() {
 	words := fs.Int("words", 10, "words per file")
 	seed := fs.Uint64("seed", 26, "random seed")
 	split := fs.String("split", "dev", "build: dev (held-out speakers: FSDD nicolas, speech-commands-dev) or train (FSDD's other speakers, speech-commands-train), for calibration")
-	beam := fs.Float64("beam", 0, "alignment beam (0: asr default)")
+	beam := fs.Float64("beam", 0, "alignment beam of long stretches with no anchor (0: asr default)")
 	raw := fs.Bool("raw", false, "ours: the Viterbi path's label frames, edges not refined (asr.AlignOptions.Raw)")
 	seconds := fs.Float64("seconds", 3600, "length of the long file (long)")
 	fs.Parse(os.Args[2:])
@@ -364,7 +365,7 @@ func ours(dir string, o asr.AlignOptions) error {
 			}
 		}
 		t0, c0 = time.Now(), cpuSeconds()
-		if _, err := ctc.AlignLong(lp, target, m.Config.Tokenizer.Blank, ctc.LongOptions{Beam: o.Beam}); err != nil {
+		if _, err := ctc.ForcedAlign(lp, target, m.Config.Tokenizer.Blank); err != nil {
 			return fmt.Errorf("%s: viterbi: %w", id, err)
 		}
 		vWall += time.Since(t0).Seconds()
