@@ -214,11 +214,12 @@ async function startRecording() {
     const mute = ctx.createGain();
     mute.gain.value = 0;
     src.connect(node).connect(mute).connect(ctx.destination);
-    const r = { ctx, stream, node, live, chunks: [], n: 0, t0: performance.now(), peak: 0, finals: [], partial: "", writes: Promise.resolve(), failed: null };
+    const r = { ctx, stream, node, live, chunks: [], n: 0, t0: performance.now(), peak: 0, finals: [], partial: "", queue: [], queuedAt: 0, inflight: null, failed: null };
     // demo.live: every update of the stream (for the test and the console):
-    // when it came (s after Record), the audio it covered, the worker's time
-    // for the write, the time from sending the chunk to the update, its events.
-    demo.live = { updates: [], finals: [], recorded: null, closeSeconds: null };
+    // when it came (s after Record), the audio written so far, the audio and
+    // the number of worklet chunks in the write, the worker's time for it,
+    // the time from the first of those chunks' arrival to the update, its events.
+    demo.live = { updates: [], finals: [], recorded: null, closeSeconds: null, stopSeconds: null };
     rec = r;
     node.port.onmessage = (ev) => recordChunk(r, ev.data);
     await ctx.resume();
@@ -249,15 +250,34 @@ function recordChunk(r, m) {
   if (sec >= max) stopRecording();
 }
 
+// sendLive queues a copy of samples for the stream. One write is in
+// flight at a time: chunks that arrive meanwhile go together in the next
+// one, so when decoding falls behind the microphone the stream gets fewer,
+// longer writes and decodes partials less often instead of queueing work
+// (its finals do not depend on how the audio is split into writes).
 function sendLive(r, samples) {
   if (!samples.length || r.failed) return;
-  const sent = performance.now(), copy = samples.slice(), recording = rec === r;
-  r.writes = r.live.write(copy).then(
-    (u) => liveUpdate(r, u, sent, samples.length, recording),
-    (err) => { r.failed = err; });
+  if (!r.queue.length) r.queuedAt = performance.now();
+  r.queue.push(samples.slice());
+  if (!r.inflight) pumpLive(r);
 }
 
-function liveUpdate(r, u, sent, n, recording) {
+function pumpLive(r) {
+  if (!r.queue.length || r.failed) {
+    r.inflight = null;
+    return;
+  }
+  const x = new Float32Array(r.queue.reduce((a, c) => a + c.length, 0));
+  let o = 0;
+  for (const c of r.queue) { x.set(c, o); o += c.length; }
+  const sent = r.queuedAt, n = x.length, recording = rec === r, chunks = r.queue.length;
+  r.queue = [];
+  r.inflight = r.live.write(x).then(
+    (u) => { liveUpdate(r, u, sent, n, recording, chunks); pumpLive(r); },
+    (err) => { r.failed = err; r.inflight = null; });
+}
+
+function liveUpdate(r, u, sent, n, recording, chunks = 1) {
   const now = performance.now();
   for (const ev of u.events) {
     if (ev.final) {
@@ -269,7 +289,7 @@ function liveUpdate(r, u, sent, n, recording) {
     }
   }
   demo.live.updates.push({
-    at: (now - r.t0) / 1000, audio: u.duration, chunk: n / 16000, work: u.seconds, lag: (now - sent) / 1000, recording,
+    at: (now - r.t0) / 1000, audio: u.duration, chunk: n / 16000, chunks, work: u.seconds, lag: (now - sent) / 1000, recording,
     events: u.events.map((e) => ({ final: e.final, text: e.text })),
   });
   if (r.stale) return;
@@ -282,6 +302,7 @@ function liveUpdate(r, u, sent, n, recording) {
 async function stopRecording() {
   const r = rec;
   if (!r) return;
+  const stopAt = performance.now();
   rec = null;
   ui.record.classList.remove("on");
   ui.record.querySelector(".label").textContent = "Record";
@@ -308,17 +329,17 @@ async function stopRecording() {
     showError({ code: "empty", message: samples.length < 1600 ? "The recording is empty (shorter than 0.1 s)" : "The recording is silent: check that the right microphone is selected and not muted" });
     return;
   }
-  // Stop finalizes the open segment: the stream's writes are handled in
-  // order, so the close comes after the last chunk.
+  // Stop finalizes the open segment, after the last chunks are written.
   let given = null;
   setState("busy", "Finishing the transcript…");
   try {
+    while (r.inflight) await r.inflight;
+    if (r.failed) throw r.failed;
     const t = performance.now();
     const u = await r.live.close("recording");
-    await r.writes;
-    if (r.failed) throw r.failed;
     liveUpdate(r, u, t, 0, false);
     demo.live.closeSeconds = (performance.now() - t) / 1000;
+    demo.live.stopSeconds = (performance.now() - stopAt) / 1000;
     given = { json: JSON.stringify(u.result), seconds: demo.live.closeSeconds };
   } catch (err) {
     // The live stream failed (a worker restart, the length limit): the

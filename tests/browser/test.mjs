@@ -484,12 +484,14 @@ try {
     firstPartial: partialSeen, firstFinal: finalSeen, offlineWhole: offline.whole, offlineWholeEqual: offline.whole === mic.result.text,
     workPerAudioSecond: work / heard, headroom: heard / work, updates: during.length,
     lagMedianSeconds: q(0.5), lagP95Seconds: q(0.95), lagMaxSeconds: lags[lags.length - 1], closeSeconds: live.closeSeconds,
+    stopToResultSeconds: live.stopSeconds, maxChunksPerWrite: Math.max(...during.map((u) => u.chunks)),
   };
   log(`microphone (${mic.timings.duration.toFixed(1)} s, ${finals.length} segments): "${mic.result.text}"; first partial ${partialSeen.wallSeconds.toFixed(1)} s ` +
     `after Record ("${partialSeen.text}"), first final ${finalSeen.wallSeconds.toFixed(1)} s; each final equals the offline transcription of its samples ` +
     `(whole recording offline: "${offline.whole}")`);
   log(`live stream: ${(1000 * work / heard).toFixed(0)} ms of work per audio second (headroom ${(heard / work).toFixed(1)}x), ` +
-    `chunk-to-update lag median ${(1000 * q(0.5)).toFixed(0)} ms, p95 ${(1000 * q(0.95)).toFixed(0)} ms, Stop to final ${(1000 * live.closeSeconds).toFixed(0)} ms`);
+    `chunk-to-update lag median ${(1000 * q(0.5)).toFixed(0)} ms, p95 ${(1000 * q(0.95)).toFixed(0)} ms, ` +
+    `up to ${report.microphone.maxChunksPerWrite} chunks per write; Stop to the last final ${(1000 * live.stopSeconds).toFixed(0)} ms (close ${(1000 * live.closeSeconds).toFixed(0)} ms)`);
   await page.screenshot({ path: path.join(OUT, "microphone.png"), fullPage: true });
   const stale = await page.evaluate(() => window.staleChecks);
   assert.ok(stale.some((c) => c.state === "recording"), "no recording start was observed");
