@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ecoute/ecoute/internal/lineio"
 )
 
 // An Utterance is one labelled stretch of audio: a file or a command's
@@ -127,7 +129,7 @@ func lines(r io.Reader, path string, errs *errList, fn func(n int, s string)) er
 	br := bufio.NewReaderSize(r, 64<<10)
 	n := 0
 	for {
-		line, tooLong, err := readLine(br)
+		line, tooLong, err := lineio.Read(br, maxLine)
 		if err == io.EOF {
 			return nil
 		}
@@ -152,31 +154,6 @@ func lines(r io.Reader, path string, errs *errList, fn func(n int, s string)) er
 			continue
 		}
 		fn(n, s)
-	}
-}
-
-func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) > maxLine+2 {
-			tooLong = true
-		} else {
-			buf = append(buf, chunk...)
-		}
-		switch err {
-		case nil:
-			return bytes.TrimSuffix(buf, []byte("\n")), tooLong, nil
-		case bufio.ErrBufferFull:
-			continue
-		case io.EOF:
-			if len(buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ecoute/ecoute/internal/lineio"
 )
 
 // A Format is a transcript file format.
@@ -93,7 +95,7 @@ func ReadTranscripts(r io.Reader, name string, f Format) ([]Transcript, error) {
 		}
 	}
 	for {
-		line, tooLong, err := readLine(br)
+		line, tooLong, err := lineio.Read(br, MaxLineBytes)
 		if err == io.EOF {
 			break
 		}
@@ -137,33 +139,6 @@ func ReadTranscripts(r io.Reader, name string, f Format) ([]Transcript, error) {
 		return out, errors.Join(errs...)
 	}
 	return out, nil
-}
-
-// readLine returns the next line without its newline; tooLong reports a
-// line over MaxLineBytes, which is skipped entirely.
-func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) > MaxLineBytes+2 {
-			tooLong = true
-		} else {
-			buf = append(buf, chunk...)
-		}
-		switch err {
-		case nil:
-			return bytes.TrimSuffix(buf, []byte("\n")), tooLong, nil
-		case bufio.ErrBufferFull:
-			continue
-		case io.EOF:
-			if len(buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
-	}
 }
 
 func invalidAt(b []byte) int {
