@@ -1,6 +1,7 @@
 package asr
 
 import (
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -57,16 +58,63 @@ func (r *Recognizer) Transcribe(p *audio.PCM) (*Result, error) {
 // If each returns an error, TranscribeEach stops and returns that error
 // with the result so far.
 func (r *Recognizer) TranscribeEach(p *audio.PCM, each func(seg Segment, done float64) error) (*Result, error) {
+	return r.transcribe(p.Samples, p.Rate, nil, each)
+}
+
+// TranscribeReader is TranscribeEach on audio read from src as it is
+// needed: memory holds about MaxChunk + 2 FloorWindow seconds of samples
+// (VADOptions) instead of the whole recording, and the result is the one
+// TranscribeEach gives on the same samples. Result.Duration counts the
+// samples read. A read error stops it, returned with the result so far.
+func (r *Recognizer) TranscribeReader(src *audio.Reader, each func(seg Segment, done float64) error) (*Result, error) {
+	return r.transcribe(nil, src.Rate, src.Read, each)
+}
+
+// transcribe cuts the recording into spans (a splitter) and decodes them in
+// order. The samples are x, or, when read is not nil, read from it as the
+// spans need them, the ones no span needs any more dropped.
+func (r *Recognizer) transcribe(x []float32, rate int, read func([]float32) (int, error), each func(seg Segment, done float64) error) (*Result, error) {
 	start := time.Now()
-	rate := float64(max(1, p.Rate))
-	res := &Result{Duration: float64(len(p.Samples)) / rate}
+	res := &Result{}
 	var texts []string
 	finish := func() {
 		res.Text = strings.Join(texts, " ")
 		res.ProcessingTime = time.Since(start).Seconds()
 	}
-	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
-		seg := r.segment(p, sp)
+	if rate <= 0 {
+		// Nothing to cut (audio.Decode never returns such a PCM).
+		finish()
+		return res, nil
+	}
+	sp := newSplitter(rate, r.o.VAD)
+	base := 0 // the sample of x[0]
+	if read == nil {
+		sp.add(x, true)
+	}
+	var piece []float32
+	var readErr error
+	for f := 0; ; {
+		for read != nil && !sp.ready(f) {
+			if piece == nil {
+				piece = make([]float32, rate) // a second at a time
+			}
+			n, err := read(piece)
+			x = append(x, piece[:n]...)
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				sp.add(piece[:n], true)
+				break
+			}
+			sp.add(piece[:n], false)
+		}
+		if f >= sp.frames() {
+			break
+		}
+		end, speech := sp.next(f)
+		a, b := f*sp.hop, min(end*sp.hop, base+len(x))
+		seg := r.segment(x[a-base:b-base], rate, a, b, speech)
 		if seg.Text != "" {
 			texts = append(texts, seg.Text)
 			if r.o.Timestamps {
@@ -79,15 +127,27 @@ func (r *Recognizer) TranscribeEach(p *audio.PCM, each func(seg Segment, done fl
 		if !r.o.Timestamps {
 			seg.Words = nil
 		}
+		res.Duration = float64(b) / float64(rate)
 		if each != nil {
-			if err := each(seg.Segment, float64(sp.End)/rate); err != nil {
+			if err := each(seg.Segment, float64(b)/float64(rate)); err != nil {
 				finish()
 				return res, err
 			}
 		}
+		f = end
+		if read != nil {
+			// Forget the samples before the frames the next spans need.
+			if keep := sp.drop(f) * sp.hop; keep > base {
+				x = x[keep-base:]
+				base = keep
+			}
+		}
+	}
+	if read == nil {
+		res.Duration = float64(len(x)) / float64(rate)
 	}
 	finish()
-	return res, nil
+	return res, readErr
 }
 
 // decodedSegment is a Segment with the chunk's n-best hypotheses.
@@ -100,12 +160,12 @@ type decodedSegment struct {
 // words all fall under Options.MinConfidence, give a zero Segment (the
 // latter keep their hypotheses for the n-best list). Words are always filled
 // in, with times from the start of p.
-func (r *Recognizer) segment(p *audio.PCM, sp Span) decodedSegment {
-	if !sp.Speech {
+func (r *Recognizer) segment(x []float32, rate, a, b int, speech bool) decodedSegment {
+	if !speech {
 		return decodedSegment{}
 	}
-	off := float64(sp.Start) / float64(p.Rate)
-	lp := r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)
+	off := float64(a) / float64(rate)
+	lp := r.chunkLogProbs(x, rate)
 	if len(lp) == 0 {
 		return decodedSegment{}
 	}
@@ -130,7 +190,7 @@ func (r *Recognizer) segment(p *audio.PCM, sp Span) decodedSegment {
 	out.Text = strings.Join(texts, " ")
 	out.Start = off
 	// The last frame may reach past the span by a fraction of a frame.
-	out.End = max(float64(sp.End)/float64(p.Rate), out.Words[len(out.Words)-1].End)
+	out.End = max(float64(b)/float64(rate), out.Words[len(out.Words)-1].End)
 	out.hyps = hyps
 	return out
 }

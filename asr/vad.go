@@ -72,73 +72,154 @@ type Span struct {
 // Memory is a few float32 per 10 ms frame. It panics if rate or o.FrameMs is
 // not positive.
 func SplitAtPauses(x []float32, rate int, o VADOptions) []Span {
-	if rate <= 0 || !(o.FrameMs > 0) {
-		panic("asr: SplitAtPauses with a non-positive rate or frame")
-	}
 	if len(x) == 0 {
+		newSplitter(rate, o) // the same panics
 		return nil
 	}
-	hop := max(1, int(o.FrameMs*float64(rate)/1000))
-	nf := (len(x) + hop - 1) / hop
-	db := make([]float32, nf)
-	for f := range db {
-		a, b := f*hop, min((f+1)*hop, len(x))
-		var s float64
-		for _, v := range x[a:b] {
-			s += float64(v) * float64(v)
-		}
-		db[f] = float32(10 * math.Log10(s/float64(b-a)+1e-12))
-	}
-	thr := localThresholds(db, o)
-	block := max(1, int(1000/o.FrameMs))
-	quiet := func(f int) bool { return float64(db[f]) < thr[f/block] }
-
-	maxF := max(1, int(o.MaxChunk*1000/o.FrameMs))
-	minF := int(o.MinChunk * 1000 / o.FrameMs)
-	if minF >= maxF {
-		minF = maxF / 2
-	}
-	pauseF := max(1, int(o.MinPause*1000/o.FrameMs))
-
+	s := newSplitter(rate, o)
+	s.add(x, true)
 	var spans []Span
-	start := 0
-	for start < nf {
-		end := nf
-		if start == 0 && nf <= maxF {
-			// A recording no longer than MaxChunk is one chunk.
-		} else if e, ok := firstPause(quiet, start, start+minF, min(nf, start+maxF), pauseF); ok {
-			end = e
-			if la := int(o.Lookahead * 1000 / o.FrameMs); la > 0 {
-				end = longerPause(quiet, start, end, min(nf, start+maxF), la)
-			}
-		} else if nf-start > maxF {
-			end = cutPoint(db, quiet, start+maxF/2, start+maxF)
-		}
-		speech := false
-		for f := start; f < end && !speech; f++ {
-			speech = !quiet(f)
-		}
-		spans = append(spans, Span{Start: start * hop, End: min(end*hop, len(x)), Speech: speech})
+	for start := 0; start < s.frames(); {
+		end, speech := s.next(start)
+		spans = append(spans, Span{Start: start * s.hop, End: min(end*s.hop, len(x)), Speech: speech})
 		start = end
 	}
 	return spans
 }
 
-// localThresholds returns the speech threshold (dB) of each block of one
-// second of frames, from the frames within o.FloorWindow seconds of it.
-func localThresholds(db []float32, o VADOptions) []float64 {
-	block := max(1, int(1000/o.FrameMs))
-	win := max(0, int(o.FloorWindow*1000/o.FrameMs))
-	nb := (len(db) + block - 1) / block
-	thr := make([]float64, nb)
-	var buf []float32
-	for b := range thr {
-		lo, hi := max(0, b*block-win), min(len(db), (b+1)*block+win)
-		buf = append(buf[:0], db[lo:hi]...)
-		slices.Sort(buf)
-		thr[b] = o.threshold(buf)
+// A splitter holds the frame energies of a stretch of a recording and cuts
+// it as SplitAtPauses does, a span at a time, so that audio of any length
+// can be cut as it arrives: next(start) needs only the frames from
+// FloorWindow seconds before start to MaxChunk + FloorWindow + 1 seconds
+// after it (ready), and drop forgets what comes before.
+type splitter struct {
+	o                                   VADOptions
+	hop                                 int       // samples per frame
+	block, win, maxF, minF, pauseF, laF int       // in frames
+	f0                                  int       // the frame of db[0], a multiple of block
+	db                                  []float32 // frame energies (dB) from f0
+	thr                                 []float64 // thresholds of the blocks from f0/block; NaN: not yet computed
+	tail                                []float32 // samples after the last whole frame
+	eof                                 bool      // db ends where the recording ends
+	sortBuf                             []float32
+}
+
+func newSplitter(rate int, o VADOptions) *splitter {
+	if rate <= 0 || !(o.FrameMs > 0) {
+		panic("asr: SplitAtPauses with a non-positive rate or frame")
 	}
-	return thr
+	s := &splitter{o: o,
+		hop:    max(1, int(o.FrameMs*float64(rate)/1000)),
+		block:  max(1, int(1000/o.FrameMs)),
+		win:    max(0, int(o.FloorWindow*1000/o.FrameMs)),
+		maxF:   max(1, int(o.MaxChunk*1000/o.FrameMs)),
+		minF:   int(o.MinChunk * 1000 / o.FrameMs),
+		pauseF: max(1, int(o.MinPause*1000/o.FrameMs)),
+		laF:    int(o.Lookahead * 1000 / o.FrameMs),
+	}
+	if s.minF >= s.maxF {
+		s.minF = s.maxF / 2
+	}
+	return s
+}
+
+// frames is the number of frames known, from the start of the recording.
+func (s *splitter) frames() int { return s.f0 + len(s.db) }
+
+// add appends the next samples of the recording; final says they are the
+// last (a last partial frame then counts as a frame).
+func (s *splitter) add(x []float32, final bool) {
+	if len(s.tail) > 0 {
+		k := min(len(x), s.hop-len(s.tail))
+		s.tail = append(s.tail, x[:k]...)
+		x = x[k:]
+		if len(s.tail) == s.hop {
+			s.db = append(s.db, energy(s.tail))
+			s.tail = s.tail[:0]
+		}
+	}
+	for len(x) >= s.hop {
+		s.db = append(s.db, energy(x[:s.hop]))
+		x = x[s.hop:]
+	}
+	s.tail = append(s.tail, x...)
+	if final {
+		if len(s.tail) > 0 {
+			s.db = append(s.db, energy(s.tail))
+			s.tail = nil
+		}
+		s.eof = true
+	}
+}
+
+// energy is the level of a frame in dB (of full scale 1).
+func energy(x []float32) float32 {
+	var e float64
+	for _, v := range x {
+		e += float64(v) * float64(v)
+	}
+	return float32(10 * math.Log10(e/float64(len(x))+1e-12))
+}
+
+// ready reports whether next(start) can be answered from the frames known.
+func (s *splitter) ready(start int) bool {
+	return s.eof || s.frames() > start+s.maxF+s.win+s.block
+}
+
+// drop forgets the frames that no span from start on needs.
+func (s *splitter) drop(start int) int {
+	keep := max(0, (start/s.block*s.block-s.win)/s.block*s.block)
+	if n := keep - s.f0; n > 0 {
+		s.db = s.db[n:]
+		if nb := n / s.block; nb <= len(s.thr) {
+			s.thr = s.thr[nb:]
+		} else {
+			s.thr = nil
+		}
+		s.f0 = keep
+	}
+	return s.f0
+}
+
+// level is the energy of frame f (at or after f0).
+func (s *splitter) level(f int) float32 { return s.db[f-s.f0] }
+
+// quiet reports whether frame f is under the speech threshold of its block:
+// o.threshold of the frames within FloorWindow seconds of the block.
+func (s *splitter) quiet(f int) bool {
+	b := f/s.block - s.f0/s.block
+	for len(s.thr) <= b {
+		s.thr = append(s.thr, math.NaN())
+	}
+	if math.IsNaN(s.thr[b]) {
+		ab := f / s.block
+		lo, hi := max(0, ab*s.block-s.win), min(s.frames(), (ab+1)*s.block+s.win)
+		s.sortBuf = append(s.sortBuf[:0], s.db[lo-s.f0:hi-s.f0]...)
+		slices.Sort(s.sortBuf)
+		s.thr[b] = s.o.threshold(s.sortBuf)
+	}
+	return float64(s.level(f)) < s.thr[b]
+}
+
+// next returns the end (a frame) of the span that starts at frame start,
+// and whether it holds speech. It needs ready(start).
+func (s *splitter) next(start int) (end int, speech bool) {
+	nf := s.frames()
+	end = nf
+	if start == 0 && nf <= s.maxF && s.eof {
+		// A recording no longer than MaxChunk is one chunk.
+	} else if e, ok := firstPause(s.quiet, start, start+s.minF, min(nf, start+s.maxF), s.pauseF); ok {
+		end = e
+		if s.laF > 0 {
+			end = longerPause(s.quiet, start, end, min(nf, start+s.maxF), s.laF)
+		}
+	} else if nf-start > s.maxF {
+		end = cutPoint(s.level, s.quiet, start+s.maxF/2, start+s.maxF)
+	}
+	for f := start; f < end && !speech; f++ {
+		speech = !s.quiet(f)
+	}
+	return end, speech
 }
 
 // threshold is the speech threshold (dB) for frames whose energies, sorted
@@ -207,7 +288,7 @@ func longerPause(quiet func(int) bool, start, mid, hi, la int) int {
 // cutPoint picks a frame in (lo, hi] to end a chunk that found no pause:
 // the middle of the longest quiet run, preferring later ones, else the
 // quietest frame.
-func cutPoint(db []float32, quiet func(int) bool, lo, hi int) int {
+func cutPoint(level func(int) float32, quiet func(int) bool, lo, hi int) int {
 	bestLen, bestMid := 0, -1
 	run := 0
 	for f := lo; f < hi; f++ {
@@ -225,7 +306,7 @@ func cutPoint(db []float32, quiet func(int) bool, lo, hi int) int {
 	}
 	q := hi - 1
 	for f := hi - 1; f > lo; f-- {
-		if db[f] < db[q] {
+		if level(f) < level(q) {
 			q = f
 		}
 	}

@@ -304,27 +304,31 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 		o.err = err
 		return o
 	}
-	p, err := audio.DecodeWithOptions(rc, b.decode)
-	rc.Close()
+	defer rc.Close()
+	src, err := audio.NewReader(rc, b.decode)
 	if err != nil {
 		o.err = fmt.Errorf("not audio that can be decoded (%v)", err)
 		return o
 	}
-	if p.Truncated != nil {
-		o.warn = p.Truncated
-	}
-	if p.Rate <= 0 {
-		o.err = fmt.Errorf("sample rate %d", p.Rate)
+	if src.Rate <= 0 {
+		o.err = fmt.Errorf("sample rate %d", src.Rate)
 		return o
 	}
-	dur := float64(len(p.Samples)) / float64(p.Rate)
+	dur := 0.0 // what the header announces, for the progress bar
+	if src.Frames > 0 {
+		dur = float64(src.Frames) / float64(src.Rate)
+	}
 	b.setProgress(i, size, dur, 0)
 	var w *transcript.Writer
 	if b.live != nil {
 		w = b.live(i, in)
 	}
-	res, err := b.rec.TranscribeEach(p, func(seg asr.Segment, done float64) error {
-		b.setProgress(i, size, dur, done)
+	each := func(seg asr.Segment, done float64) error {
+		d := dur // 0: unknown, and the bytes done unknown with it
+		if d > 0 {
+			d = max(d, done)
+		}
+		b.setProgress(i, size, d, done)
 		if w == nil {
 			return nil
 		}
@@ -336,10 +340,29 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 			}
 		}
 		return nil
-	})
+	}
+	// The recording is read as it is transcribed, in bounded memory,
+	// unless --logits needs all of it.
+	var p *audio.PCM
+	var res *asr.Result
+	if b.logitsPath != nil {
+		if p, err = readPCM(src); err == nil {
+			res, err = b.rec.TranscribeEach(p, each)
+		}
+	} else {
+		res, err = b.rec.TranscribeReader(src, each)
+	}
 	if err != nil {
 		o.err = err
 		return o
+	}
+	if t := src.Truncated(); t != nil {
+		if res.Duration == 0 {
+			// Nothing but the header: there is no audio.
+			o.err = fmt.Errorf("not audio that can be decoded (%v)", io.ErrUnexpectedEOF)
+			return o
+		}
+		o.warn = t
 	}
 	o.res = res
 	if b.logitsPath != nil {
@@ -362,6 +385,23 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 }
 
 var errStopped = errors.New("stopped")
+
+// readPCM reads all of src.
+func readPCM(src *audio.Reader) (*audio.PCM, error) {
+	p := &audio.PCM{Rate: src.Rate, Channels: src.Channels}
+	buf := make([]float32, 1<<16)
+	for {
+		n, err := src.Read(buf)
+		p.Samples = append(p.Samples, buf[:n]...)
+		if err == io.EOF {
+			p.Truncated = src.Truncated()
+			return p, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
 
 // progressBar draws "[=====>    ] 12/40 files  12:34.5 of audio  RTF 0.008  ETA 1m30s"
 // (audio transcribed so far, inside the files being transcribed too)

@@ -1,0 +1,87 @@
+package asr
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/ecoute/ecoute/audio"
+)
+
+// TestTranscribeReaderMatchesWhole: two minutes of bursts and pauses, as a
+// WAV read piece by piece, give the result of the whole recording in
+// memory (the same spans, words, times and n-best), segment by segment.
+func TestTranscribeReaderMatchesWhole(t *testing.T) {
+	m := randomModel(t, smallConfig(), 31)
+	rng := rand.New(rand.NewPCG(31, 31))
+	var bursts []float64
+	for range 40 {
+		bursts = append(bursts, 0.5+rng.Float64()*4)
+	}
+	x, _ := speechLike(rng, 16000, bursts, 0.2+rng.Float64()*0.6)
+	var wav bytes.Buffer
+	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
+		t.Fatal(err)
+	}
+	p, err := audio.Decode(bytes.NewReader(wav.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{NBest: 2, Timestamps: true, VAD: DefaultVADOptions()}
+	rec := NewRecognizer(m, o)
+	var wantSegs, gotSegs []Segment
+	want, err := rec.TranscribeEach(p, func(s Segment, done float64) error { wantSegs = append(wantSegs, s); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := audio.NewReader(bytes.NewReader(wav.Bytes()), audio.DefaultDecodeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rec.TranscribeReader(src, func(s Segment, done float64) error { gotSegs = append(gotSegs, s); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wantSegs) < 5 {
+		t.Fatalf("only %d segments: the test does not cross spans", len(wantSegs))
+	}
+	want.ProcessingTime, got.ProcessingTime = 0, 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reader result\n%+v\nwhole\n%+v", got, want)
+	}
+	if !reflect.DeepEqual(gotSegs, wantSegs) {
+		t.Errorf("segments differ: %d vs %d", len(gotSegs), len(wantSegs))
+	}
+}
+
+// TestTranscribeReaderReadError: a stream that fails after a minute
+// returns the error with what came before.
+func TestTranscribeReaderReadError(t *testing.T) {
+	m := randomModel(t, smallConfig(), 32)
+	rng := rand.New(rand.NewPCG(32, 32))
+	x, _ := speechLike(rng, 16000, []float64{3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, 0.5)
+	var wav bytes.Buffer
+	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk gone")
+	r := io.MultiReader(bytes.NewReader(wav.Bytes()[:44+60*16000*2]), errReader{boom})
+	src, err := audio.NewReader(r, audio.DefaultDecodeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := NewRecognizer(m, Options{Timestamps: true, VAD: DefaultVADOptions()}).TranscribeReader(src, nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("error %v", err)
+	}
+	if res == nil || res.Duration < 40 || res.Duration > 60.01 {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
