@@ -5,8 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/ecoute/ecoute/audio"
 )
 
 // StreamOptions controls a [Stream].
@@ -304,7 +302,7 @@ func (s *Stream) decode(x []float32) Segment {
 	if len(x) == 0 {
 		return Segment{}
 	}
-	d := s.r.segment(&audio.PCM{Samples: x, Rate: s.rate, Channels: 1}, Span{Start: 0, End: len(x), Speech: true})
+	d := s.r.segment(x, s.rate, 0, len(x), true)
 	seg := d.Segment
 	if seg.Text == "" {
 		return Segment{}
