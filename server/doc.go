@@ -8,6 +8,7 @@
 //
 //	POST /v1/transcribe   audio in, JSON out (the layout of "transcribe --format json")
 //	POST /v1/audio/transcriptions   OpenAI's transcription API (openai.go)
+//	POST /v1/align        audio and its text in, subtitles out (align.go)
 //	GET  /v1/stream       WebSocket: live audio in, partial and final results out (stream.go)
 //	GET  /healthz         {"status":"ok"}
 //	GET  /                a short usage text

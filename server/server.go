@@ -687,6 +687,12 @@ func (h *Handler) usage(r *http.Request) string {
                         file, model, response_format json, text, srt, vtt
                         or verbose_json, timestamp_granularities[],
                         language en, prompt as hotwords)
+  POST /v1/align        forced alignment, "paste text, get subtitles"
+                        (multipart file and text; format srt, vtt, json
+                        or textgrid; max_chars, max_lines, max_seconds,
+                        min_pause)
+  GET  /v1/stream       WebSocket, vosk-server's protocol: live partial
+                        and final results
   GET  /healthz         liveness check
 
 Send the audio as the body (Content-Type audio/wav, audio/flac or
