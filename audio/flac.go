@@ -20,10 +20,30 @@ const maxFLACSamples = 1 << 30
 // sample count of its STREAMINFO) keeps the frames before the cut and says
 // so in PCM.Truncated; one that ends before its first frame is
 // io.ErrUnexpectedEOF.
-func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
+func decodeFLAC(r io.Reader, channel int) (*PCM, error) {
+	src, err := newFLACSource(r, channel)
+	if err != nil {
+		return nil, err
+	}
+	return readAllSource(src, src.rate, src.channels, int(min(src.announced, 1<<22)))
+}
+
+// flacSource decodes a FLAC stream a frame at a time (a sampleSource).
+type flacSource struct {
+	stream         *flac.Stream
+	channel        int
+	rate, channels int
+	bps            int
+	announced      int64 // samples per channel in STREAMINFO; 0: not said
+	done           int64 // samples delivered
+	cut            bool  // the stream ended inside a frame
+	out            []float32
+}
+
+func newFLACSource(r io.Reader, channel int) (src *flacSource, err error) {
 	defer func() {
 		if e := recover(); e != nil {
-			p, err = nil, formatErr("flac", "malformed stream (%v)", e)
+			src, err = nil, formatErr("flac", "malformed stream (%v)", e)
 		}
 	}()
 	stream, err := newFLACStream(r)
@@ -38,69 +58,79 @@ func decodeFLAC(r io.Reader, channel int) (p *PCM, err error) {
 	if err := checkChannel("flac", channel, channels); err != nil {
 		return nil, err
 	}
-	var out []float32
-	if info.NSamples > 0 && info.NSamples < 1<<22 {
-		// A hint only; append grows past it if the header lies.
-		out = make([]float32, 0, info.NSamples)
-	}
-	cut := false // the stream ends inside a frame
-	for {
-		f, err := stream.ParseNext()
-		if err == io.EOF {
-			break
+	return &flacSource{stream: stream, channel: channel, rate: int(info.SampleRate), channels: channels,
+		bps: int(info.BitsPerSample), announced: int64(min(info.NSamples, 1<<62))}, nil
+}
+
+// next decodes the next frame; io.EOF after the last one (or a cut inside
+// a frame after at least one frame), io.ErrUnexpectedEOF for a stream that
+// ends before its first frame, a *FormatError for a malformed one.
+func (f *flacSource) next() (out []float32, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			out, err = nil, formatErr("flac", "malformed stream (%v)", e)
 		}
-		if err != nil {
-			err = flacErr(err)
-			if err == io.ErrUnexpectedEOF && len(out) > 0 {
-				cut = true
-				break
-			}
-			return nil, err
-		}
-		if len(f.Subframes) != channels {
-			return nil, formatErr("flac", "frame has %d channels, stream %d", len(f.Subframes), channels)
-		}
-		bps := int(f.BitsPerSample)
-		if bps == 0 {
-			bps = int(info.BitsPerSample)
-		}
-		n := int(f.BlockSize)
-		for _, sf := range f.Subframes {
-			if len(sf.Samples) < n {
-				return nil, formatErr("flac", "subframe holds %d samples, block size %d", len(sf.Samples), n)
-			}
-		}
-		if len(out)+n > maxFLACSamples {
-			return nil, formatErr("flac", "stream longer than %d samples", maxFLACSamples)
-		}
-		scale := 1 / float64(int64(1)<<(bps-1))
-		if channel >= 0 {
-			s := f.Subframes[channel].Samples
-			for i := 0; i < n; i++ {
-				out = append(out, float32(float64(s[i])*scale))
-			}
-			continue
-		}
-		scale /= float64(channels)
-		for i := 0; i < n; i++ {
-			var sum int64
-			for _, sf := range f.Subframes {
-				sum += int64(sf.Samples[i])
-			}
-			out = append(out, float32(float64(sum)*scale))
-		}
-	}
-	p = &PCM{Samples: out, Rate: int(info.SampleRate), Channels: channels}
-	switch {
-	case info.NSamples > 0 && uint64(len(out)) < info.NSamples:
-		if len(out) == 0 {
+	}()
+	fr, err := f.stream.ParseNext()
+	if err == io.EOF {
+		if f.done == 0 && f.announced > 0 {
 			return nil, io.ErrUnexpectedEOF
 		}
-		p.Truncated = &TruncatedError{Format: "flac", Rate: p.Rate, Decoded: int64(len(out)), Announced: int64(min(info.NSamples, 1<<62))}
-	case cut:
-		p.Truncated = &TruncatedError{Format: "flac", Rate: p.Rate, Decoded: int64(len(out)), Announced: -1}
+		return nil, io.EOF
 	}
-	return p, nil
+	if err != nil {
+		err = flacErr(err)
+		if err == io.ErrUnexpectedEOF && f.done > 0 {
+			f.cut = true
+			return nil, io.EOF
+		}
+		return nil, err
+	}
+	if len(fr.Subframes) != f.channels {
+		return nil, formatErr("flac", "frame has %d channels, stream %d", len(fr.Subframes), f.channels)
+	}
+	bps := int(fr.BitsPerSample)
+	if bps == 0 {
+		bps = f.bps
+	}
+	n := int(fr.BlockSize)
+	for _, sf := range fr.Subframes {
+		if len(sf.Samples) < n {
+			return nil, formatErr("flac", "subframe holds %d samples, block size %d", len(sf.Samples), n)
+		}
+	}
+	if f.done+int64(n) > maxFLACSamples {
+		return nil, formatErr("flac", "stream longer than %d samples", maxFLACSamples)
+	}
+	f.out = f.out[:0]
+	scale := 1 / float64(int64(1)<<(bps-1))
+	if f.channel >= 0 {
+		s := fr.Subframes[f.channel].Samples
+		for i := 0; i < n; i++ {
+			f.out = append(f.out, float32(float64(s[i])*scale))
+		}
+	} else {
+		scale /= float64(f.channels)
+		for i := 0; i < n; i++ {
+			var sum int64
+			for _, sf := range fr.Subframes {
+				sum += int64(sf.Samples[i])
+			}
+			f.out = append(f.out, float32(float64(sum)*scale))
+		}
+	}
+	f.done += int64(n)
+	return f.out, nil
+}
+
+func (f *flacSource) truncated() *TruncatedError {
+	switch {
+	case f.announced > 0 && f.done < f.announced:
+		return &TruncatedError{Format: "flac", Rate: f.rate, Decoded: f.done, Announced: f.announced}
+	case f.cut:
+		return &TruncatedError{Format: "flac", Rate: f.rate, Decoded: f.done, Announced: -1}
+	}
+	return nil
 }
 
 func checkFLACInfo(rate uint32, channels, bits int) error {

@@ -89,10 +89,29 @@ func skipID3(br *bufio.Reader) error {
 // stays nil, since MP3 frames do not announce the stream's length. The
 // MPEG sample rates (8 to 48 kHz) all lie within [MinRate, MaxRate]. Panics
 // inside the decoder on hostile input become a *FormatError.
-func decodeMP3(br *bufio.Reader, channel int) (p *PCM, err error) {
+func decodeMP3(br *bufio.Reader, channel int) (*PCM, error) {
+	src, err := newMP3Source(br, channel)
+	if err != nil {
+		return nil, err
+	}
+	return readAllSource(src, src.rate, src.channels, 0)
+}
+
+// mp3Source decodes an MP3 stream a few frames at a time (a sampleSource).
+type mp3Source struct {
+	d              *mp3.Decoder
+	channel        int
+	rate, channels int
+	buf            []byte
+	out            []float32
+	done           int64
+	end            bool
+}
+
+func newMP3Source(br *bufio.Reader, channel int) (src *mp3Source, err error) {
 	defer func() {
 		if e := recover(); e != nil {
-			p, err = nil, formatErr("mp3", "malformed stream (%v)", e)
+			src, err = nil, formatErr("mp3", "malformed stream (%v)", e)
 		}
 	}()
 	head, _ := br.Peek(4)
@@ -116,40 +135,60 @@ func decodeMP3(br *bufio.Reader, channel int) (p *PCM, err error) {
 	if r := d.SampleRate(); r != h.rate {
 		return nil, formatErr("mp3", "sample rate changes from %d to %d Hz", h.rate, r)
 	}
-	var out []float32
-	buf := make([]byte, 4*1152*8)
-	for {
-		n, err := io.ReadFull(d, buf)
-		n -= n % 4
-		if len(out)+n/4 > maxMP3Samples {
-			return nil, formatErr("mp3", "stream longer than %d samples", maxMP3Samples)
-		}
-		for i := 0; i < n; i += 4 {
-			l := int16(binary.LittleEndian.Uint16(buf[i:]))
-			r := int16(binary.LittleEndian.Uint16(buf[i+2:]))
-			var v float32
-			switch {
-			case channel == 1:
-				v = float32(r) / 32768
-			case channel == 0 || h.channels == 1:
-				v = float32(l) / 32768
-			default:
-				v = float32(int32(l)+int32(r)) / 65536
-			}
-			out = append(out, v)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return nil, mp3Err(err)
-		}
-	}
-	if len(out) == 0 {
-		return nil, formatErr("mp3", "no audio frames")
-	}
-	return &PCM{Samples: out, Rate: h.rate, Channels: h.channels}, nil
+	return &mp3Source{d: d, channel: channel, rate: h.rate, channels: h.channels, buf: make([]byte, 4*1152*8)}, nil
 }
+
+// next decodes the next frames; io.EOF after the last (a frame cut short
+// ends the stream), a *FormatError for a stream without a whole frame or a
+// malformed one.
+func (m *mp3Source) next() (out []float32, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			out, err = nil, formatErr("mp3", "malformed stream (%v)", e)
+		}
+	}()
+	if m.end {
+		if m.done == 0 {
+			return nil, formatErr("mp3", "no audio frames")
+		}
+		return nil, io.EOF
+	}
+	n, err := io.ReadFull(m.d, m.buf)
+	n -= n % 4
+	if m.done+int64(n/4) > maxMP3Samples {
+		return nil, formatErr("mp3", "stream longer than %d samples", maxMP3Samples)
+	}
+	m.out = m.out[:0]
+	for i := 0; i < n; i += 4 {
+		l := int16(binary.LittleEndian.Uint16(m.buf[i:]))
+		r := int16(binary.LittleEndian.Uint16(m.buf[i+2:]))
+		var v float32
+		switch {
+		case m.channel == 1:
+			v = float32(r) / 32768
+		case m.channel == 0 || m.channels == 1:
+			v = float32(l) / 32768
+		default:
+			v = float32(int32(l)+int32(r)) / 65536
+		}
+		m.out = append(m.out, v)
+	}
+	m.done += int64(len(m.out))
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		m.end = true
+	default:
+		return nil, mp3Err(err)
+	}
+	if len(m.out) == 0 {
+		return m.next()
+	}
+	return m.out, nil
+}
+
+// truncated is nil: MP3 frames do not announce the stream's length.
+func (m *mp3Source) truncated() *TruncatedError { return nil }
 
 func mp3Err(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

@@ -481,15 +481,6 @@ func ulawToLinear(u byte) int16 {
 	return t - 0x84
 }
 
-// readAllBounded reads r to the end, or up to limit bytes when limit >= 0.
-// Memory grows with the bytes actually read, never with limit.
-func readAllBounded(r io.Reader, limit int64) ([]byte, error) {
-	if limit >= 0 {
-		r = io.LimitReader(r, limit)
-	}
-	return io.ReadAll(r)
-}
-
 func checkChannel(format string, channel, channels int) error {
 	if channel >= channels || channel < -1 {
 		return formatErr(format, "channel %d requested from a %d-channel stream", channel, channels)
@@ -498,25 +489,35 @@ func checkChannel(format string, channel, channels int) error {
 }
 
 func decodeRaw(r io.Reader, f RawFormat, channel int) (*PCM, error) {
+	if err := checkRaw(f, channel); err != nil {
+		return nil, err
+	}
+	w := newRawReader(r, f, channel)
+	return readAllSource(w, f.Rate, f.Channels, 0)
+}
+
+// checkRaw refuses a raw format or channel choice Decode cannot read.
+func checkRaw(f RawFormat, channel int) error {
 	if f.Channels <= 0 || f.Encoding.BytesPerSample() == 0 {
-		return nil, formatErr("raw", "bad raw format: rate %d, %d channels, encoding %v", f.Rate, f.Channels, f.Encoding)
+		return formatErr("raw", "bad raw format: rate %d, %d channels, encoding %v", f.Rate, f.Channels, f.Encoding)
 	}
 	if err := checkRate("raw", int64(f.Rate)); err != nil {
-		return nil, err
+		return err
 	}
 	if f.Channels > maxChannels {
-		return nil, formatErr("raw", "%d channels (at most %d)", f.Channels, maxChannels)
+		return formatErr("raw", "%d channels (at most %d)", f.Channels, maxChannels)
 	}
 	if err := checkChannel("raw", channel, f.Channels); err != nil {
-		return nil, err
+		return err
 	}
-	data, err := readAllBounded(r, -1)
-	if err != nil {
-		return nil, err
-	}
-	frame := f.Encoding.BytesPerSample() * f.Channels
-	data = data[:len(data)/frame*frame]
-	return &PCM{Samples: decodeSamples(data, f.Encoding, f.Channels, channel), Rate: f.Rate, Channels: f.Channels}, nil
+	return nil
+}
+
+// newRawReader reads headerless samples of the checked format f as a WAV
+// data chunk of unknown length.
+func newRawReader(r io.Reader, f RawFormat, channel int) *wavReader {
+	h := &wavHeader{enc: f.Encoding, channels: f.Channels, rate: f.Rate, blockAlign: f.Encoding.BytesPerSample() * f.Channels, dataSize: -1}
+	return &wavReader{r: r, h: h, channel: channel, block: make([]byte, 16384*h.blockAlign)}
 }
 
 // maxChannels bounds the channel count accepted from any header.

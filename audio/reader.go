@@ -5,71 +5,105 @@ import (
 	"io"
 )
 
+// A sampleSource yields a recording's samples a block at a time: next
+// returns the next block (valid until the following call) or io.EOF after
+// the last; truncated is PCM.Truncated, once next has returned io.EOF.
+type sampleSource interface {
+	next() ([]float32, error)
+	truncated() *TruncatedError
+}
+
+// readAllSource reads all of src into a PCM, with room for hint samples.
+func readAllSource(src sampleSource, rate, channels, hint int) (*PCM, error) {
+	out := make([]float32, 0, hint)
+	for {
+		b, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b...)
+	}
+	return &PCM{Samples: out, Rate: rate, Channels: channels, Truncated: src.truncated()}, nil
+}
+
 // A Reader delivers a recording's samples in order, mono (or the chosen
-// channel) as Decode returns them, without holding them all: a WAV's data
-// is converted as it is read. FLAC, MP3 and raw PCM are decoded whole when
-// the Reader is made and served from memory.
+// channel) as Decode returns them, decoding WAV, FLAC, MP3 and raw PCM as
+// they are read, so that a long recording is never all in memory.
 type Reader struct {
 	Rate     int   // samples per second
 	Channels int   // channel count of the source
 	Frames   int64 // samples the header announces; -1: not said
 
-	wav *wavReader
-	pcm *PCM // FLAC, MP3, raw: decoded whole
-	pos int
+	src     sampleSource
+	pending []float32
+	err     error
 }
 
-// NewReader reads the header of a WAV stream (or decodes a FLAC, MP3 or raw
-// one whole) and returns a Reader of its samples. Its errors are Decode's.
+// NewReader reads the header of a WAV, FLAC or MP3 stream and returns a
+// Reader of its samples. Its errors, and those of Read, are Decode's.
 func NewReader(r io.Reader, o DecodeOptions) (*Reader, error) {
-	if o.Raw == nil {
-		br := bufio.NewReaderSize(r, 4096)
-		kind, err := sniff(br)
-		if err != nil {
+	if o.Raw != nil {
+		f := *o.Raw
+		if err := checkRaw(f, o.Channel); err != nil {
 			return nil, err
 		}
-		if kind == "wav" {
-			w, err := newWAVReader(br, o.Channel)
-			if err != nil {
-				return nil, err
-			}
-			frames := int64(-1)
-			if w.h.dataSize >= 0 {
-				frames = w.h.dataSize / int64(w.h.blockAlign)
-			}
-			return &Reader{Rate: w.rate(), Channels: w.channels(), Frames: frames, wav: w}, nil
-		}
-		r = br
+		return &Reader{Rate: f.Rate, Channels: f.Channels, Frames: -1, src: newRawReader(r, f, o.Channel)}, nil
 	}
-	p, err := DecodeWithOptions(r, o)
+	br := bufio.NewReaderSize(r, 4096)
+	kind, err := sniff(br)
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{Rate: p.Rate, Channels: p.Channels, Frames: int64(len(p.Samples)), pcm: p}, nil
+	switch kind {
+	case "wav":
+		w, err := newWAVReader(br, o.Channel)
+		if err != nil {
+			return nil, err
+		}
+		frames := int64(-1)
+		if w.h.dataSize >= 0 {
+			frames = w.h.dataSize / int64(w.h.blockAlign)
+		}
+		return &Reader{Rate: w.h.rate, Channels: w.h.channels, Frames: frames, src: w}, nil
+	case "mp3":
+		m, err := newMP3Source(br, o.Channel)
+		if err != nil {
+			return nil, err
+		}
+		return &Reader{Rate: m.rate, Channels: m.channels, Frames: -1, src: m}, nil
+	default:
+		f, err := newFLACSource(br, o.Channel)
+		if err != nil {
+			return nil, err
+		}
+		frames := f.announced
+		if frames <= 0 {
+			frames = -1
+		}
+		return &Reader{Rate: f.rate, Channels: f.channels, Frames: frames, src: f}, nil
+	}
 }
 
 // Read fills dst with the next samples and returns how many; at the end it
-// returns 0 and io.EOF. Other errors are the stream's.
+// returns 0 and io.EOF.
 func (r *Reader) Read(dst []float32) (int, error) {
-	if r.wav != nil {
-		if len(dst) == 0 {
-			return 0, nil
+	if len(dst) == 0 {
+		return 0, nil
+	}
+	for len(r.pending) == 0 {
+		if r.err != nil {
+			return 0, r.err
 		}
-		return r.wav.readSamples(dst)
+		r.pending, r.err = r.src.next()
 	}
-	if r.pos >= len(r.pcm.Samples) {
-		return 0, io.EOF
-	}
-	n := copy(dst, r.pcm.Samples[r.pos:])
-	r.pos += n
+	n := copy(dst, r.pending)
+	r.pending = r.pending[n:]
 	return n, nil
 }
 
 // Truncated is PCM.Truncated: after Read has returned io.EOF, non-nil when
 // the stream ended before the length its header announces.
-func (r *Reader) Truncated() *TruncatedError {
-	if r.wav != nil {
-		return r.wav.truncated()
-	}
-	return r.pcm.Truncated
-}
+func (r *Reader) Truncated() *TruncatedError { return r.src.truncated() }

@@ -231,24 +231,29 @@ func eofToUnexpected(err error) error {
 }
 
 func decodeWAV(r io.Reader, channel int) (*PCM, error) {
-	sr, err := newWAVReader(r, channel)
+	w, err := newWAVReader(r, channel)
 	if err != nil {
 		return nil, err
 	}
-	return sr.readAll()
+	hint := 0
+	if w.h.dataSize > 0 {
+		// Room for what the header announces, within reason: a lying
+		// header must not allocate gigabytes up front.
+		hint = int(min(w.h.dataSize/int64(w.h.blockAlign), 1<<26))
+	}
+	return readAllSource(w, w.h.rate, w.h.channels, hint)
 }
 
-// wavReader converts a WAV's data chunk a block at a time, so that memory
-// is the samples asked for and one block, not the file's bytes as well.
+// wavReader converts a WAV's data chunk a block at a time (a
+// sampleSource), so that memory is one block, not the file's bytes.
 type wavReader struct {
 	r       io.Reader
 	h       *wavHeader
 	channel int
 	block   []byte
-	read    int64     // bytes of the data chunk read
-	frames  int64     // frames delivered
-	pending []float32 // converted, not yet delivered
-	err     error     // the end: io.EOF, or a read error
+	read    int64 // bytes of the data chunk read
+	frames  int64 // frames delivered
+	end     bool
 }
 
 func newWAVReader(r io.Reader, channel int) (*wavReader, error) {
@@ -265,66 +270,37 @@ func newWAVReader(r io.Reader, channel int) (*wavReader, error) {
 	return &wavReader{r: r, h: h, channel: channel, block: make([]byte, 16384*h.blockAlign)}, nil
 }
 
-func (w *wavReader) rate() int     { return w.h.rate }
-func (w *wavReader) channels() int { return w.h.channels }
-
-// readSamples fills dst with the next samples; io.EOF after the last.
-func (w *wavReader) readSamples(dst []float32) (int, error) {
-	for len(w.pending) == 0 {
-		if w.err != nil {
-			return 0, w.err
-		}
+// next converts the next block; io.EOF after the last, and
+// io.ErrUnexpectedEOF for a data chunk that ends before its first frame.
+func (w *wavReader) next() ([]float32, error) {
+	for !w.end {
 		n, err := io.ReadFull(w.r, w.block)
 		w.read += int64(n)
 		whole := n / w.h.blockAlign * w.h.blockAlign
-		w.pending = decodeSamples(w.block[:whole], w.h.enc, w.h.channels, w.channel)
 		switch err {
 		case nil:
 		case io.EOF, io.ErrUnexpectedEOF:
-			w.err = io.EOF
+			w.end = true
 		default:
-			w.err = err
+			return nil, err
+		}
+		if whole > 0 {
+			out := decodeSamples(w.block[:whole], w.h.enc, w.h.channels, w.channel)
+			w.frames += int64(len(out))
+			return out, nil
 		}
 	}
-	n := copy(dst, w.pending)
-	w.pending = w.pending[n:]
-	w.frames += int64(n)
-	return n, nil
-}
-
-// truncated is the TruncatedError of a data chunk that ended early, once
-// readSamples has returned io.EOF.
-func (w *wavReader) truncated() *TruncatedError {
-	if w.err != io.EOF || w.h.dataSize < 0 || w.read >= w.h.dataSize {
-		return nil
-	}
-	return &TruncatedError{Format: "wav", Rate: w.h.rate, Decoded: w.frames, Announced: w.h.dataSize / int64(w.h.blockAlign)}
-}
-
-// readAll reads every sample into a PCM.
-func (w *wavReader) readAll() (*PCM, error) {
-	var samples []float32
-	if w.h.dataSize > 0 {
-		// Room for what the header announces, within reason: a lying
-		// header must not allocate gigabytes up front.
-		samples = make([]float32, 0, min(w.h.dataSize/int64(w.h.blockAlign), 1<<26))
-	}
-	for {
-		if len(w.pending) == 0 {
-			if _, err := w.readSamples(nil); err == io.EOF {
-				break
-			} else if err != nil {
-				return nil, err
-			}
-		}
-		samples = append(samples, w.pending...)
-		w.frames += int64(len(w.pending))
-		w.pending = nil
-	}
-	p := &PCM{Samples: samples, Rate: w.h.rate, Channels: w.h.channels, Truncated: w.truncated()}
-	if p.Truncated != nil && len(samples) == 0 {
+	if w.frames == 0 && w.h.dataSize >= 0 && w.read < w.h.dataSize {
 		// Nothing but the header: there is no audio to keep.
 		return nil, io.ErrUnexpectedEOF
 	}
-	return p, nil
+	return nil, io.EOF
+}
+
+// truncated is the TruncatedError of a data chunk that ended early.
+func (w *wavReader) truncated() *TruncatedError {
+	if w.h.dataSize < 0 || w.read >= w.h.dataSize {
+		return nil
+	}
+	return &TruncatedError{Format: "wav", Rate: w.h.rate, Decoded: w.frames, Announced: w.h.dataSize / int64(w.h.blockAlign)}
 }

@@ -151,10 +151,17 @@ const maxInputBytes = 4 << 30
 
 // read returns the input's bytes, with an error that says plainly what is
 // wrong: no such file, a directory, no permission, an empty file.
-// open returns the input's bytes as a stream: a regular file is read as it
-// is decoded (its bytes are never all in memory), anything else through
-// read.
+// open returns the input's bytes as a stream: a regular file or standard
+// input is read as it is decoded (its bytes are never all in memory),
+// anything else through read.
 func (in *input) open(stdin io.Reader) (io.ReadCloser, error) {
+	if in.stdin && stdin != nil {
+		br := bufio.NewReader(io.LimitReader(stdin, maxInputBytes))
+		if _, err := br.Peek(1); err == io.EOF {
+			return nil, errors.New("empty file")
+		}
+		return io.NopCloser(br), nil
+	}
 	if in.path != "" && !in.stdin && in.seg == nil && in.cmd == "" {
 		if st, err := os.Stat(in.path); err == nil && st.Mode().IsRegular() {
 			if st.Size() == 0 {

@@ -408,10 +408,11 @@ func runTranscribe(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "transcribe: warning: --lm and --hotword act in beam search only; --beam 1 decodes greedily")
 	}
 
-	// A WAV is transcribed as it is read; FLAC and MP3 are decoded whole.
-	// A soft memory limit makes the collector work harder only when the
-	// heap nears it: decoded whole, a 64-minute file peaked at 406 MB
-	// instead of 613 MB, at the same speed. GOMEMLIMIT wins.
+	// Inputs are transcribed as they are read, except with --logits and
+	// for Kaldi segments and commands. A soft memory limit makes the
+	// collector work harder only when the heap nears it: decoded whole, a
+	// 64-minute file peaked at 406 MB instead of 613 MB, at the same
+	// speed. GOMEMLIMIT wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(batchMemoryLimit)
 	}
