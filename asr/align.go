@@ -162,6 +162,17 @@ func (v *charVocab) spell(text string) *alignText {
 // that does not say the text still aligns: its words get low scores and are
 // flagged Low.
 func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignment, error) {
+	return r.align(p.Samples, p.Rate, nil, text, o)
+}
+
+// AlignReader is Align on audio read from src as it is needed: memory holds
+// the network's output and a 10 ms energy per frame, not the audio, with
+// the same result. A read error is returned as it is.
+func (r *Recognizer) AlignReader(src *audio.Reader, text string, o AlignOptions) (*Alignment, error) {
+	return r.align(nil, src.Rate, src.Read, text, o)
+}
+
+func (r *Recognizer) align(x []float32, rate int, read func([]float32) (int, error), text string, o AlignOptions) (*Alignment, error) {
 	start := time.Now()
 	if o.LowScore == 0 {
 		o.LowScore = DefaultLowScore
@@ -170,14 +181,16 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 	if len(at.target) == 0 {
 		return nil, ErrEmptyText
 	}
-	dur := float64(len(p.Samples)) / float64(max(1, p.Rate))
-	lp, times, speech := r.alignFrames(p)
+	lp, times, speech, en, n, err := r.alignFrames(x, rate, read)
+	if err != nil {
+		return nil, err
+	}
+	dur := float64(n) / float64(max(1, rate))
 	if len(lp) == 0 || !speech {
 		return nil, ErrNoSpeech
 	}
 	fs := r.m.Config.FrontEnd.FrameSeconds()
 	var al *ctc.Alignment
-	var err error
 	if need := minLabelFrames(at.target); need > len(lp) {
 		err = &ctc.InfeasibleError{Frames: len(lp), Needed: need}
 	} else if float64(len(lp))*float64(2*len(at.target)+1) <= exactMaxBytes {
@@ -194,10 +207,10 @@ func (r *Recognizer) Align(p *audio.PCM, text string, o AlignOptions) (*Alignmen
 	}
 	res := &Alignment{Words: at.words, Duration: dur, Score: al.LogProb / float64(len(lp))}
 	var edges []wordEdge
-	var en *energies
-	if !o.Raw {
+	if o.Raw {
+		en = nil
+	} else {
 		edges = r.vocab.edges(lp, al, at)
-		en = newEnergies(p.Samples, p.Rate)
 	}
 	prevEnd := 0.0
 	for i := range res.Words {
@@ -262,11 +275,13 @@ func (ft *frameTimes) start(f int) float64 {
 // end is the time frame f ends.
 func (ft *frameTimes) end(f int) float64 { return ft.start(f) + ft.fs }
 
-// alignFrames computes the network output for all of p, chunk by chunk at
-// pauses (as Transcribe cuts), and the time of each chunk's first frame, so
-// that a chunk's frames keep their own clock (each chunk loses a partial
-// frame at its end). speech says whether any chunk had speech energy.
-func (r *Recognizer) alignFrames(p *audio.PCM) ([][]float32, *frameTimes, bool) {
+// alignFrames computes the network output for all of a recording (x, or
+// read from read: forEachSpan), chunk by chunk at pauses (as Transcribe
+// cuts), and the time of each chunk's first frame, so that a chunk's frames
+// keep their own clock (each chunk loses a partial frame at its end).
+// speech says whether any chunk had speech energy; it also returns the
+// recording's energies, its length in samples and read's error.
+func (r *Recognizer) alignFrames(x []float32, rate int, read func([]float32) (int, error)) ([][]float32, *frameTimes, bool, *energies, int, error) {
 	fe := r.m.Config.FrontEnd
 	stack := max(1, fe.Stack)
 	ft := &frameTimes{fs: fe.FrameSeconds()}
@@ -275,17 +290,21 @@ func (r *Recognizer) alignFrames(p *audio.PCM) ([][]float32, *frameTimes, bool) 
 	ft.off = (float64(stack-1)*fe.FrameShiftMs + fe.FrameLengthMs - fe.FrameShiftMs*float64(stack)) / 2000
 	var lp [][]float32
 	speech := false
-	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
-		speech = speech || sp.Speech
-		x := r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)
-		if len(x) == 0 {
-			continue
+	en := newEnergyMeter(max(1, rate))
+	n, err := r.forEachSpan(x, rate, read, func(x []float32, a, b int, sp bool) error {
+		en.add(x, false)
+		speech = speech || sp
+		y := r.chunkLogProbs(x, rate)
+		if len(y) == 0 {
+			return nil
 		}
 		ft.first = append(ft.first, len(lp))
-		ft.sec = append(ft.sec, float64(sp.Start)/float64(p.Rate))
-		lp = append(lp, x...)
-	}
-	return lp, ft, speech
+		ft.sec = append(ft.sec, float64(a)/float64(rate))
+		lp = append(lp, y...)
+		return nil
+	})
+	en.add(nil, true)
+	return lp, ft, speech, &en.energies, n, err
 }
 
 // Edge refinement. A CTC network emits each label as a spike of one or two
@@ -400,17 +419,26 @@ type energies struct {
 }
 
 func newEnergies(x []float32, rate int) *energies {
-	hop := max(1, rate/100)
-	db := make([]float32, (len(x)+hop-1)/hop)
-	for f := range db {
-		seg := x[f*hop : min((f+1)*hop, len(x))]
-		var s float64
-		for _, v := range seg {
-			s += float64(v) * float64(v)
-		}
-		db[f] = float32(10 * math.Log10(s/float64(len(seg))+1e-12))
-	}
-	return &energies{db: db, hop: float64(hop) / float64(rate)}
+	e := newEnergyMeter(rate)
+	e.add(x, true)
+	return &e.energies
+}
+
+// energyMeter measures energies as the audio passes.
+type energyMeter struct {
+	energies
+	n    int // samples per frame
+	tail []float32
+}
+
+func newEnergyMeter(rate int) *energyMeter {
+	n := max(1, rate/100)
+	return &energyMeter{energies: energies{hop: float64(n) / float64(rate)}, n: n}
+}
+
+// add measures the next samples; final says they are the last.
+func (e *energyMeter) add(x []float32, final bool) {
+	e.db = appendLevels(e.db, &e.tail, e.n, x, final)
 }
 
 // frame returns the energy frame holding second t, clamped to the audio.

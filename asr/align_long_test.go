@@ -218,7 +218,7 @@ func TestAlignAnchoredSpeech(t *testing.T) {
 		text = append(text, "The quick brown fox jumps over the lazy dog.", "The weather is nice today.", "Seven, three, 9, one!")
 	}
 	p := &audio.PCM{Samples: x, Rate: a.Rate}
-	lp, _, _ := r.alignFrames(p)
+	lp, _, _, _, _, _ := r.alignFrames(p.Samples, p.Rate, nil)
 	at := r.vocab.spell(strings.Join(text, " "))
 	var spoken []string
 	for _, w := range at.words {

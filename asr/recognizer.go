@@ -70,21 +70,48 @@ func (r *Recognizer) TranscribeReader(src *audio.Reader, each func(seg Segment, 
 	return r.transcribe(nil, src.Rate, src.Read, each)
 }
 
-// transcribe cuts the recording into spans (a splitter) and decodes them in
-// order. The samples are x, or, when read is not nil, read from it as the
-// spans need them, the ones no span needs any more dropped.
+// transcribe decodes the recording span by span (forEachSpan).
 func (r *Recognizer) transcribe(x []float32, rate int, read func([]float32) (int, error), each func(seg Segment, done float64) error) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	var texts []string
-	finish := func() {
-		res.Text = strings.Join(texts, " ")
-		res.ProcessingTime = time.Since(start).Seconds()
+	n, err := r.forEachSpan(x, rate, read, func(x []float32, a, b int, speech bool) error {
+		seg := r.segment(x, rate, a, b, speech)
+		if seg.Text != "" {
+			texts = append(texts, seg.Text)
+			if r.o.Timestamps {
+				res.Words = append(res.Words, seg.Words...)
+			}
+		}
+		if r.o.NBest > 0 {
+			res.NBest = appendNBest(res.NBest, seg.hyps, r.o.NBest)
+		}
+		if !r.o.Timestamps {
+			seg.Words = nil
+		}
+		res.Duration = float64(b) / float64(rate)
+		if each != nil {
+			return each(seg.Segment, float64(b)/float64(rate))
+		}
+		return nil
+	})
+	if err == nil && rate > 0 {
+		res.Duration = float64(n) / float64(rate)
 	}
+	res.Text = strings.Join(texts, " ")
+	res.ProcessingTime = time.Since(start).Seconds()
+	return res, err
+}
+
+// forEachSpan cuts a recording into spans as SplitAtPauses does and calls
+// fn with each span's samples and its first and end sample, in order. The
+// samples are x, or, when read is not nil, read from it as the spans need
+// them, those no later span needs dropped, so that memory holds about
+// MaxChunk + 2 FloorWindow seconds of audio. It returns the samples in the
+// recording, and fn's first error or read's (the spans before it done).
+func (r *Recognizer) forEachSpan(x []float32, rate int, read func([]float32) (int, error), fn func(x []float32, a, b int, speech bool) error) (int, error) {
 	if rate <= 0 {
-		// Nothing to cut (audio.Decode never returns such a PCM).
-		finish()
-		return res, nil
+		return len(x), nil // nothing to cut (audio.Decode never returns such a PCM)
 	}
 	sp := newSplitter(rate, r.o.VAD)
 	base := 0 // the sample of x[0]
@@ -114,25 +141,8 @@ func (r *Recognizer) transcribe(x []float32, rate int, read func([]float32) (int
 		}
 		end, speech := sp.next(f)
 		a, b := f*sp.hop, min(end*sp.hop, base+len(x))
-		seg := r.segment(x[a-base:b-base], rate, a, b, speech)
-		if seg.Text != "" {
-			texts = append(texts, seg.Text)
-			if r.o.Timestamps {
-				res.Words = append(res.Words, seg.Words...)
-			}
-		}
-		if r.o.NBest > 0 {
-			res.NBest = appendNBest(res.NBest, seg.hyps, r.o.NBest)
-		}
-		if !r.o.Timestamps {
-			seg.Words = nil
-		}
-		res.Duration = float64(b) / float64(rate)
-		if each != nil {
-			if err := each(seg.Segment, float64(b)/float64(rate)); err != nil {
-				finish()
-				return res, err
-			}
+		if err := fn(x[a-base:b-base], a, b, speech); err != nil {
+			return b, err
 		}
 		f = end
 		if read != nil {
@@ -143,11 +153,7 @@ func (r *Recognizer) transcribe(x []float32, rate int, read func([]float32) (int
 			}
 		}
 	}
-	if read == nil {
-		res.Duration = float64(len(x)) / float64(rate)
-	}
-	finish()
-	return res, readErr
+	return base + len(x), readErr
 }
 
 // decodedSegment is a Segment with the chunk's n-best hypotheses.

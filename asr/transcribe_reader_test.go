@@ -85,3 +85,47 @@ func TestTranscribeReaderReadError(t *testing.T) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// TestAlignReaderMatchesAlign: 100 s of bursts aligned from a WAV read
+// piece by piece give Align's result on the whole recording.
+func TestAlignReaderMatchesAlign(t *testing.T) {
+	m := randomModel(t, smallConfig(), 33)
+	rng := rand.New(rand.NewPCG(33, 33))
+	var bursts []float64
+	for range 25 {
+		bursts = append(bursts, 2+rng.Float64()*3)
+	}
+	x, _ := speechLike(rng, 16000, bursts, 0.6)
+	var wav bytes.Buffer
+	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
+		t.Fatal(err)
+	}
+	p, err := audio.Decode(bytes.NewReader(wav.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ""
+	for i := range 150 {
+		text += []string{"alpha ", "bravo ", "charlie ", "delta "}[i%4]
+	}
+	r := NewRecognizer(m, Options{VAD: DefaultVADOptions()})
+	want, err := r.Align(p, text, AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := audio.NewReader(bytes.NewReader(wav.Bytes()), audio.DefaultDecodeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.AlignReader(src, text, AlignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.ProcessingTime, got.ProcessingTime = 0, 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reader alignment differs from the whole recording's")
+	}
+	if len(SplitAtPauses(x, 16000, r.o.VAD)) < 5 {
+		t.Error("the test does not cross spans")
+	}
+}

@@ -129,27 +129,33 @@ func (s *splitter) frames() int { return s.f0 + len(s.db) }
 // add appends the next samples of the recording; final says they are the
 // last (a last partial frame then counts as a frame).
 func (s *splitter) add(x []float32, final bool) {
-	if len(s.tail) > 0 {
-		k := min(len(x), s.hop-len(s.tail))
-		s.tail = append(s.tail, x[:k]...)
+	s.db = appendLevels(s.db, &s.tail, s.hop, x, final)
+	s.eof = s.eof || final
+}
+
+// appendLevels appends to db the level (energy) of each whole frame of hop
+// samples in *tail followed by x, and keeps the samples after the last
+// whole frame in *tail; final makes them a last, shorter frame.
+func appendLevels(db []float32, tail *[]float32, hop int, x []float32, final bool) []float32 {
+	if len(*tail) > 0 {
+		k := min(len(x), hop-len(*tail))
+		*tail = append(*tail, x[:k]...)
 		x = x[k:]
-		if len(s.tail) == s.hop {
-			s.db = append(s.db, energy(s.tail))
-			s.tail = s.tail[:0]
+		if len(*tail) == hop {
+			db = append(db, energy(*tail))
+			*tail = (*tail)[:0]
 		}
 	}
-	for len(x) >= s.hop {
-		s.db = append(s.db, energy(x[:s.hop]))
-		x = x[s.hop:]
+	for len(x) >= hop {
+		db = append(db, energy(x[:hop]))
+		x = x[hop:]
 	}
-	s.tail = append(s.tail, x...)
-	if final {
-		if len(s.tail) > 0 {
-			s.db = append(s.db, energy(s.tail))
-			s.tail = nil
-		}
-		s.eof = true
+	*tail = append(*tail, x...)
+	if final && len(*tail) > 0 {
+		db = append(db, energy(*tail))
+		*tail = nil
 	}
+	return db
 }
 
 // energy is the level of a frame in dB (of full scale 1).

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -114,24 +113,30 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return os.ReadFile(name)
 	}
-	audioBytes, err := readArg(pos[0])
-	if err != nil {
-		fmt.Fprintln(stderr, "transcribe align:", err)
-		return exitFailed
-	}
-	p, err := audio.Decode(bytes.NewReader(audioBytes))
-	audioBytes = nil
-	if err != nil {
-		fmt.Fprintf(stderr, "transcribe align: %s: %v\n", pos[0], err)
-		return exitFailed
-	}
 	text, err := readArg(pos[1])
 	if err != nil {
 		fmt.Fprintln(stderr, "transcribe align:", err)
 		return exitFailed
 	}
+	// The audio is read as it is aligned: memory holds the network's
+	// output, not the recording.
+	var ar io.Reader = stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			fmt.Fprintln(stderr, "transcribe align:", err)
+			return exitFailed
+		}
+		defer f.Close()
+		ar = f
+	}
+	src, err := audio.NewReader(ar, audio.DefaultDecodeOptions())
+	if err != nil {
+		fmt.Fprintf(stderr, "transcribe align: %s: %v\n", pos[0], err)
+		return exitFailed
+	}
 	r := asr.NewRecognizer(m, asr.DefaultOptions())
-	res, err := r.Align(p, string(text), asr.AlignOptions{Beam: *beam, LowScore: *low})
+	res, err := r.AlignReader(src, string(text), asr.AlignOptions{Beam: *beam, LowScore: *low})
 	if err != nil {
 		fmt.Fprintf(stderr, "transcribe align: %s: %v\n", pos[0], err)
 		return exitFailed
