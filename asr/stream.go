@@ -23,6 +23,10 @@ type StreamOptions struct {
 	// speech threshold (the offline VAD's rule over a sliding window); 0
 	// means 30. It bounds memory: one float32 per 10 ms frame.
 	FloorWindow float64
+	// MinSegment is the seconds a segment must last (from its start, the
+	// middle of the pause before it) before a pause may close it, as
+	// VADOptions.MinChunk does for the offline cutter; 0 means none.
+	MinSegment float64
 }
 
 // DefaultStreamOptions returns partial results every 0.5 s of audio and
@@ -47,7 +51,8 @@ type Event struct {
 // the energy rule of the offline VAD ([SplitAtPauses]: a frame is speech when
 // it is over [VADOptions]' threshold), computed over the last FloorWindow
 // seconds instead of around each second of the file. A segment closes at the first pause of EndPause seconds after speech
-// (cut in the middle of the pause), or, without one, after VAD.MaxChunk
+// that ends at least MinSegment seconds after the segment's start (cut in
+// the middle of the pause), or, without one, after VAD.MaxChunk
 // seconds at the cut [SplitAtPauses] chooses. A closed segment is decoded
 // once, exactly as the offline recognizer decodes one chunk (resampling, the
 // front end with its per-chunk CMVN, the network and the decoder), and
@@ -91,6 +96,7 @@ type Stream struct {
 	pauseF  int       // quiet frames that close a segment
 	leadF   int       // quiet frames kept before speech
 	maxF    int64     // frames a segment may last (VAD.MaxChunk)
+	minF    int64     // frames a segment lasts before a pause closes it (MinSegment)
 	stepN   int64     // samples between partial decodes (0: none)
 	lastDec int64     // total at the last partial decode
 	shown   bool      // a partial with text was reported for the open segment
@@ -125,6 +131,9 @@ func (r *Recognizer) NewStream(rate int, o StreamOptions) *Stream {
 		lastSp: -1,
 		pauseF: max(1, int(math.Round(o.EndPause/fs))),
 		maxF:   max(2, int64(v.MaxChunk/fs)),
+	}
+	if o.MinSegment > 0 {
+		s.minF = min(s.maxF/2, int64(o.MinSegment/fs))
 	}
 	s.leadF = s.pauseF
 	if o.Step > 0 {
@@ -235,7 +244,7 @@ func (s *Stream) endFrame(db float32) {
 		s.quietF++
 	}
 	switch {
-	case s.speech && s.quietF >= s.pauseF:
+	case s.speech && s.quietF >= s.pauseF && segF >= s.minF:
 		// Cut in the middle of the pause.
 		s.finalize(len(s.buf) - s.quietF/2*s.hop)
 	case !s.speech && s.quietF >= 2*s.leadF:

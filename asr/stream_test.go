@@ -167,6 +167,41 @@ func TestStreamMatchesOffline(t *testing.T) {
 	}
 }
 
+// TestStreamMinSegment streams the three clips (0.8 s pauses) with
+// MinSegment 4: the pause after the first clip comes too early to close a
+// segment, so the first final holds the first two clips and lasts at least
+// 4 s, the third clip is the second final, and the finals do not depend on
+// the write sizes. (Without MinSegment there is one final per clip:
+// TestStreamMatchesOffline.)
+func TestStreamMinSegment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 10 s of audio a few times with the default model")
+	}
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := NewRecognizer(m, DefaultOptions())
+	x, spans := joinedClips(t, 0.8)
+	so := StreamOptions{MinSegment: 4}
+	want := finals(feed(rec.NewStream(16000, so), x, nil, 0))
+	if len(want) != 2 {
+		t.Fatalf("%d finals, want 2: %+v", len(want), want)
+	}
+	// (A clip's own quiet tail may end a segment before the clip does.)
+	sec := func(i, j int) float64 { return float64(spans[i][j]) / 16000 }
+	if f := want[0]; f.End-f.Start < 4 || f.Start > sec(0, 0) || f.End < sec(1, 0)+1 || f.End > sec(2, 0) {
+		t.Errorf("first final [%.2f, %.2f] %q: want the first two clips, at least 4 s", f.Start, f.End, f.Text)
+	}
+	if f := want[1]; f.Start > sec(2, 0) || f.End < sec(2, 0)+1 {
+		t.Errorf("second final [%.2f, %.2f] %q: want the third clip", f.Start, f.End, f.Text)
+	}
+	rng := rand.New(rand.NewPCG(4, 2))
+	if got := finals(feed(rec.NewStream(16000, so), x, rng, 700)); !reflect.DeepEqual(got, want) {
+		t.Errorf("writes up to 700 samples: finals\n%+v\nwant (one write)\n%+v", got, want)
+	}
+}
+
 // TestStreamBoundedMemory streams ten minutes of faint noise, then two
 // minutes of a tone whose loudness swings by 20 dB four times a second (a
 // talker who never pauses), in 100 ms writes: the noise gives no events and
