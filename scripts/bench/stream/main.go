@@ -24,6 +24,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -52,13 +53,14 @@ func main() {
 	maxStreams := flag.Int("max-load", 64, "most concurrent streams tried")
 	endPause := flag.Float64("end-pause", asr.DefaultStreamOptions().EndPause, "asr.StreamOptions.EndPause")
 	step := flag.Float64("step", asr.DefaultStreamOptions().Step, "asr.StreamOptions.Step")
+	minSeg := flag.Float64("min-segment", asr.DefaultStreamOptions().MinSegment, "asr.StreamOptions.MinSegment")
 	skipOffline := flag.Bool("no-offline", false, "skip the offline WER")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: stream [-n 500] [-pause 1] [-load] MANIFEST.tsv...")
 		os.Exit(2)
 	}
-	x, ref, _, err := join(flag.Args(), *n, *pause)
+	x, ref, ends, err := join(flag.Args(), *n, *pause)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stream:", err)
 		os.Exit(1)
@@ -76,8 +78,8 @@ func main() {
 	ref = strings.ReplaceAll(ref, "\x00", " ")
 
 	so := asr.DefaultStreamOptions()
-	so.EndPause, so.Step = *endPause, *step
-	single(rec, x, ref, so)
+	so.EndPause, so.Step, so.MinSegment = *endPause, *step, *minSeg
+	single(rec, x, ref, ends, *pause, so)
 	if !*skipOffline {
 		start := time.Now()
 		res, err := rec.Transcribe(&audio.PCM{Samples: x, Rate: 16000})
@@ -88,7 +90,7 @@ func main() {
 		fmt.Printf("offline Transcribe of the same recording: WER %s (%.1f s)\n", werOf(ref, res.Text), time.Since(start).Seconds())
 	}
 	if *load {
-		loadTest(m, x[:min(len(x), int(*loadSec*16000))], *maxStreams)
+		loadTest(m, x[:min(len(x), int(*loadSec*16000))], *maxStreams, so)
 	}
 }
 
@@ -124,7 +126,8 @@ func join(manifests []string, n int, pause float64) (x []float32, ref string, en
 			if err != nil {
 				return nil, "", nil, fmt.Errorf("%s: %w", u.Path, err)
 			}
-			x = append(x, audio.Resample(p.Samples, p.Rate, 16000)...)
+			clip := audio.Resample(p.Samples, p.Rate, 16000)
+			x = append(x, clip...)
 			ends = append(ends, float64(len(x))/16000)
 			x = append(x, gap()...)
 			refs = append(refs, u.Transcript)
@@ -138,53 +141,69 @@ func werOf(ref, hyp string) string {
 	return fmt.Sprintf("%.2f%%", 100*r.Total.ErrorRate())
 }
 
-// emitted is an event and the simulated time it came out.
+// emitted is an event and the simulated times it came out: on a clock
+// that advances by the wall time of each call (at[0]) and on one that
+// advances by the process CPU time of each call (at[1]).
 type emitted struct {
-	at float64
+	at [2]float64
 	e  asr.Event
 }
 
-// single feeds x to one stream in 100 ms writes on a simulated clock.
-func single(rec *asr.Recognizer, x []float32, ref string, so asr.StreamOptions) {
+// single feeds x to one stream in 100 ms writes on a simulated clock; ends
+// are the seconds where the clips end and pauses of pause seconds begin.
+func single(rec *asr.Recognizer, x []float32, ref string, ends []float64, pause float64, so asr.StreamOptions) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	s := rec.NewStream(16000, so)
 	const chunk = 1600
 	var evs []emitted
-	var busy time.Duration
-	clock := 0.0 // when the stream is free
-	for i := 0; i < len(x); i += chunk {
-		end := min(i+chunk, len(x))
-		arrive := float64(end) / 16000
-		t0 := time.Now()
-		out := s.Write(x[i:end])
-		d := time.Since(t0)
+	var busy, cpu time.Duration
+	var clock [2]float64 // when the stream is free, on each clock
+	call := func(arrive float64, f func() []asr.Event) {
+		c0, t0 := cpuTime(), time.Now()
+		out := f()
+		d, c := time.Since(t0), cpuTime()-c0
 		busy += d
-		clock = max(clock, arrive) + d.Seconds()
+		cpu += c
+		clock[0] = max(clock[0], arrive) + d.Seconds()
+		clock[1] = max(clock[1], arrive) + c.Seconds()
 		for _, e := range out {
 			evs = append(evs, emitted{clock, e})
 		}
 	}
-	t0 := time.Now()
-	out := s.Close()
-	busy += time.Since(t0)
-	clock += time.Since(t0).Seconds()
-	for _, e := range out {
-		evs = append(evs, emitted{clock, e})
+	for i := 0; i < len(x); i += chunk {
+		end := min(i+chunk, len(x))
+		call(float64(end)/16000, func() []asr.Event { return s.Write(x[i:end]) })
 	}
+	call(float64(len(x))/16000, s.Close)
 	dur := float64(len(x)) / 16000
 
+	fmt.Printf("streaming (step %.2f s, end pause %.2f s, min segment %.2f s), 100 ms writes, simulated real time on one core:\n", so.Step, so.EndPause, so.MinSegment)
+	fmt.Printf("  CPU: %.1f s in Write/Close (wall) for %.1f s of audio = %.1f%% of one core; process CPU time %.1f s = %.1f%%\n", busy.Seconds(), dur, 100*busy.Seconds()/dur, cpu.Seconds(), 100*cpu.Seconds()/dur)
 	var hyp []string
-	var wordLat, finalLat, gapLat []float64
+	for _, ev := range evs {
+		if ev.e.Final && ev.e.Text != "" {
+			hyp = append(hyp, ev.e.Text)
+		}
+	}
+	fmt.Printf("  streaming finals WER %s\n", werOf(ref, strings.Join(hyp, " ")))
+	for k, name := range []string{"wall time of each call (includes waiting for the shared CPU)", "CPU time of each call (a core of its own)"} {
+		latencies(evs, k, name, ends, pause, so)
+	}
+}
+
+// latencies prints the latencies of evs on clock k.
+func latencies(evs []emitted, k int, name string, ends []float64, pause float64, so asr.StreamOptions) {
+	var wordLat, finalLat, gapLat, clipLat []float64
 	firstSeen := func(w asr.Word, upto int) float64 {
 		for _, ev := range evs[:upto+1] {
 			for _, pw := range ev.e.Words {
 				if pw.Word == w.Word && pw.Start < w.End && w.Start < pw.End {
-					return ev.at
+					return ev.at[k]
 				}
 			}
 		}
-		return evs[upto].at
+		return evs[upto].at[k]
 	}
 	partials, finals := 0, 0
 	for i, ev := range evs {
@@ -196,23 +215,26 @@ func single(rec *asr.Recognizer, x []float32, ref string, so asr.StreamOptions) 
 		if ev.e.Text == "" {
 			continue
 		}
-		hyp = append(hyp, ev.e.Text)
 		for _, w := range ev.e.Words {
 			wordLat = append(wordLat, firstSeen(w, i)-w.End)
 		}
 		last := ev.e.Words[len(ev.e.Words)-1].End
-		finalLat = append(finalLat, ev.at-last)
+		finalLat = append(finalLat, ev.at[k]-last)
 		// The pause as the stream's VAD saw it: the segment is cut
-		// EndPause/2 into it.
-		gapLat = append(gapLat, ev.at-(ev.e.End-so.EndPause/2))
+		// EndPause/2 into it (or later with MinSegment).
+		gapLat = append(gapLat, ev.at[k]-(ev.e.End-so.EndPause/2))
+		// The pause that closed it as the recording has it: the last
+		// clip end before the cut, if the cut lies in the pause after it.
+		if j, _ := slices.BinarySearch(ends, ev.e.End); j > 0 && ev.e.End-ends[j-1] <= pause {
+			clipLat = append(clipLat, ev.at[k]-ends[j-1])
+		}
 	}
-	fmt.Printf("streaming (step %.2f s, end pause %.2f s), 100 ms writes, simulated real time (compute included, one core):\n", so.Step, so.EndPause)
-	fmt.Printf("  %d finals, %d partials, %d words\n", finals, partials, len(wordLat))
-	fmt.Printf("  word in a partial after its end: median %.2f s, p90 %.2f s\n", quantile(wordLat, 0.5), quantile(wordLat, 0.9))
-	fmt.Printf("  final after the segment's last word: median %.2f s, p90 %.2f s\n", quantile(finalLat, 0.5), quantile(finalLat, 0.9))
-	fmt.Printf("  final after the start of the pause that closed it (the VAD's): median %.2f s, p90 %.2f s\n", quantile(gapLat, 0.5), quantile(gapLat, 0.9))
-	fmt.Printf("  CPU: %.1f s for %.1f s of audio = %.1f%% of one core\n", busy.Seconds(), dur, 100*busy.Seconds()/dur)
-	fmt.Printf("  streaming finals WER %s\n", werOf(ref, strings.Join(hyp, " ")))
+	fmt.Printf("  clock: %s\n", name)
+	fmt.Printf("    %d finals, %d partials, %d words\n", finals, partials, len(wordLat))
+	fmt.Printf("    word in a partial after its end: median %.2f s, p90 %.2f s\n", quantile(wordLat, 0.5), quantile(wordLat, 0.9))
+	fmt.Printf("    final after the segment's last word: median %.2f s, p90 %.2f s\n", quantile(finalLat, 0.5), quantile(finalLat, 0.9))
+	fmt.Printf("    final after the start of the pause that closed it (EndPause/2 before the cut): median %.2f s, p90 %.2f s\n", quantile(gapLat, 0.5), quantile(gapLat, 0.9))
+	fmt.Printf("    final after the end of the clip whose pause closed it (%d of %d finals): median %.2f s, p90 %.2f s\n", len(clipLat), finals, quantile(clipLat, 0.5), quantile(clipLat, 0.9))
 }
 
 func quantile(v []float64, q float64) float64 {
@@ -224,10 +246,11 @@ func quantile(v []float64, q float64) float64 {
 	return s[min(len(s)-1, int(q*float64(len(s))))]
 }
 
-// loadTest runs N Vosk clients at once for N = 1, 2, 4, ... up to max,
-// each sending x in real time, and prints the answer lag.
-func loadTest(m *asr.Model, x []float32, maxN int) {
-	h := server.New(server.Config{Load: func() (*asr.Model, error) { return m, nil }, Stream: server.StreamConfig{MaxStreams: -1}})
+// loadTest runs N Vosk clients at once for N = 1, 2, 4, 8, 12, 16, 24, ...
+// up to maxN, each sending x in real time, and prints the answer lag and the
+// latency of words in partials, until the median of either is over 1 s.
+func loadTest(m *asr.Model, x []float32, maxN int, so asr.StreamOptions) {
+	h := server.New(server.Config{Load: func() (*asr.Model, error) { return m, nil }, Stream: server.StreamConfig{MaxStreams: -1, Options: so}})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/v1/stream"
@@ -236,62 +259,115 @@ func loadTest(m *asr.Model, x []float32, maxN int) {
 		s := int16(max(-32768, min(32767, v*32768)))
 		pcm[2*i], pcm[2*i+1] = byte(s), byte(uint16(s)>>8)
 	}
-	fmt.Printf("server load: N clients each send %.0f s in real time, 100 ms messages; answer lag = send to answer (GOMAXPROCS %d)\n", float64(len(x))/16000, runtime.GOMAXPROCS(0))
-	for n := 1; n <= maxN; n *= 2 {
+	fmt.Printf("server load: N clients each send %.0f s in real time, 100 ms messages (GOMAXPROCS %d, wall clock);\n", float64(len(x))/16000, runtime.GOMAXPROCS(0))
+	fmt.Printf("  lag = message sent to its answer; word = a final's word first in a partial (by count) after its end in the audio; final = after the segment's last word\n")
+	for _, n := range []int{1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128} {
+		if n > maxN {
+			break
+		}
 		var mu sync.Mutex
-		var lags []float64
+		var all clientStats
 		var wg sync.WaitGroup
 		failed := 0
+		cpu0, t0 := cpuTime(), time.Now()
 		for c := range n {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				// Stagger the starts over one chunk.
 				time.Sleep(time.Duration(c) * 100 * time.Millisecond / time.Duration(n))
-				l, err := client(url, pcm)
+				st, err := client(url, pcm)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
 					failed++
 					return
 				}
-				lags = append(lags, l...)
+				all.lag = append(all.lag, st.lag...)
+				all.word = append(all.word, st.word...)
+				all.final = append(all.final, st.final...)
 			}()
 		}
 		wg.Wait()
-		fmt.Printf("  N=%-3d answer lag median %.3f s, p90 %.3f s, max %.3f s; %d failed\n", n, quantile(lags, 0.5), quantile(lags, 0.9), quantile(lags, 1), failed)
-		if quantile(lags, 0.5) > 1 {
+		cpu := (cpuTime() - cpu0).Seconds() / time.Since(t0).Seconds()
+		fmt.Printf("  N=%-3d lag median %.3f s, p90 %.3f s; word median %.2f s, p90 %.2f s; final median %.2f s, p90 %.2f s; %.0f%% of a core; %d failed\n",
+			n, quantile(all.lag, 0.5), quantile(all.lag, 0.9), quantile(all.word, 0.5), quantile(all.word, 0.9), quantile(all.final, 0.5), quantile(all.final, 0.9), 100*cpu, failed)
+		if quantile(all.lag, 0.5) > 1 || quantile(all.word, 0.5) > 1 || failed == n {
 			break
 		}
 	}
 }
 
-// client streams pcm in real time and returns the lag of each answer.
-func client(url string, pcm []byte) ([]float64, error) {
+// clientStats are one client's answer lags, word latencies in partials and
+// final latencies, in seconds.
+type clientStats struct{ lag, word, final []float64 }
+
+// client streams pcm in real time and measures its answers. Chunk k holds
+// the audio from 0.1 k to 0.1 (k+1) s and is sent at 0.1 k s: as a live
+// source would send it at 0.1 (k+1) s, the audio clock is the wall clock
+// since the start plus 0.1 s.
+func client(url string, pcm []byte) (clientStats, error) {
+	var st clientStats
 	ctx := context.Background()
 	c, _, err := websocket.Dial(ctx, url, nil)
 	if err != nil {
-		return nil, err
+		return st, err
 	}
 	defer c.CloseNow()
 	if err := c.Write(ctx, websocket.MessageText, []byte(`{"config": {"sample_rate": 16000}}`)); err != nil {
-		return nil, err
+		return st, err
 	}
 	const chunk = 3200
 	start := time.Now()
-	var lags []float64
+	var seen []float64 // seen[i]: when a partial of the open segment first had i+1 words
+	answer := func(b []byte) error {
+		at := time.Since(start).Seconds() + 0.1
+		var m struct {
+			Partial *string `json:"partial"`
+			Result  []struct {
+				End float64 `json:"end"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return err
+		}
+		if m.Partial != nil {
+			for i := len(seen); i < len(strings.Fields(*m.Partial)); i++ {
+				seen = append(seen, at)
+			}
+			return nil
+		}
+		for i, w := range m.Result {
+			t := at
+			if i < len(seen) {
+				t = seen[i]
+			}
+			st.word = append(st.word, t-w.End)
+		}
+		if len(m.Result) > 0 {
+			st.final = append(st.final, at-m.Result[len(m.Result)-1].End)
+		}
+		seen = seen[:0]
+		return nil
+	}
 	for i, k := 0, 0; i < len(pcm); i, k = i+chunk, k+1 {
 		time.Sleep(time.Until(start.Add(time.Duration(k) * 100 * time.Millisecond)))
 		t0 := time.Now()
 		if err := c.Write(ctx, websocket.MessageBinary, pcm[i:min(i+chunk, len(pcm))]); err != nil {
-			return nil, err
+			return st, err
 		}
-		if _, _, err := c.Read(ctx); err != nil {
-			return nil, err
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			return st, err
 		}
-		lags = append(lags, time.Since(t0).Seconds())
+		st.lag = append(st.lag, time.Since(t0).Seconds())
+		if err := answer(b); err != nil {
+			return st, err
+		}
 	}
 	c.Write(ctx, websocket.MessageText, []byte(`{"eof": 1}`))
-	c.Read(ctx)
-	return lags, nil
+	if _, b, err := c.Read(ctx); err == nil {
+		answer(b)
+	}
+	return st, nil
 }
