@@ -1,25 +1,52 @@
 // Command stream measures asr.Stream and the server's /v1/stream against
 // the goals of streaming recognition: it joins the clips of one or more
-// manifests with pauses into one continuous recording and
+// manifests with pauses (-pause seconds of -80 dBFS noise; 0: back to back)
+// into one continuous recording and
 //
-//   - feeds it to one asr.Stream in 100 ms writes on a simulated clock: a
+//   - feeds it to one asr.Stream in 100 ms writes on two simulated clocks: a
 //     write starts when its audio has arrived and the previous write is
-//     done, and its events are out when it returns (its measured compute
-//     time, GOMAXPROCS=1), so the latencies include the compute;
+//     done, and its events are out when it returns, after its measured wall
+//     time (which on a shared machine includes waiting for a CPU) or its
+//     process CPU time (a core of its own), GOMAXPROCS=1;
 //
-//   - prints the median (and 90th percentile) latency of a word appearing
-//     in a partial (or final) after its end time in the audio, the time
-//     from the end of a segment's last word to its final, the CPU
-//     fraction of one core, and the WER of the streaming finals and of
-//     Recognizer.Transcribe on the same recording (text/wer, text.Normalize);
+//   - prints the median and 90th percentile of the time from a word's end
+//     in the audio (the final decode's word times) to its first showing in
+//     a partial (same word, overlapping times) or final, of the time from a
+//     segment's last word to its final, and from the end of the clip whose
+//     pause closed it; the CPU fraction of one core; and the WER of the
+//     streaming finals and of Recognizer.Transcribe on the same recording
+//     (text/wer, text.Normalize);
 //
 //   - with -load, runs "transcribe serve"'s handler on 127.0.0.1 and
-//     N = 1, 2, 4, ... Vosk-protocol clients that each send -load-seconds
-//     of the recording in real time in 100 ms messages, and prints the
-//     median and 90th percentile of the time from sending a message to its
-//     answer, for as many streams as the machine holds.
+//     N = 1, 2, 4, 8, 12, 16, 24, ... Vosk-protocol clients that each send
+//     -load-seconds of the recording in real time in 100 ms messages, and
+//     prints the time from sending a message to its answer, from a word's
+//     end to the first partial with the same word at the same place, and
+//     from a segment's last word to its final (wall clock), until the
+//     median of one is over 1 s.
 //
-//     stream [-n 500] [-pause 1] [-load] MANIFEST.tsv...
+//     stream [-n 500] [-pause 1] [-min-segment 2] [-load] MANIFEST.tsv...
+//
+// On the 500 clips of speechocean762-dev + dev-more (2 cores shared with
+// other jobs, nice 10, default options, CPU clock):
+//
+//	-pause 1 (40 min)  word in a partial 0.46 s median (p90 1.42 s); final
+//	                   1.01 s after the last word (p90 1.28 s), 0.38 s after
+//	                   the clip's end (p90 0.41 s); WER 50.74%, offline
+//	                   51.34%; CPU 3.9% of one core
+//	-pause 0 (32 min)  0.49 s (1.55 s); 0.60 s (1.12 s); WER 54.83%, offline
+//	                   51.97%; CPU 5.0%. With -min-segment -1: 0.48 s,
+//	                   0.56 s (0.92 s), WER 56.60%
+//	-n 20 -load -load-seconds 30 -no-offline: words in partials 0.53 s
+//	                   after their end (median) with 1 stream, 0.60 s with
+//	                   8, 0.67 s with 12, 0.65 s with 16, 0.73 s with 24
+//	                   (answer lag 17 ms median, the process at 0.87 of a
+//	                   core); 32 fell behind (2.09 s, 1.02 cores)
+//
+// With the inserted pauses the clips' own quiet ends are louder than the
+// -80 dBFS noise between them and count as speech, so a final comes about
+// 0.6 s later after the last word than after the clip's end; back to back,
+// the clips' own silences are the pauses, as in a live recording.
 package main
 
 import (
@@ -53,7 +80,7 @@ func main() {
 	maxStreams := flag.Int("max-load", 64, "most concurrent streams tried")
 	endPause := flag.Float64("end-pause", asr.DefaultStreamOptions().EndPause, "asr.StreamOptions.EndPause")
 	step := flag.Float64("step", asr.DefaultStreamOptions().Step, "asr.StreamOptions.Step")
-	minSeg := flag.Float64("min-segment", asr.DefaultStreamOptions().MinSegment, "asr.StreamOptions.MinSegment")
+	minSeg := flag.Float64("min-segment", asr.DefaultStreamOptions().MinSegment, "asr.StreamOptions.MinSegment (negative: none)")
 	skipOffline := flag.Bool("no-offline", false, "skip the offline WER")
 	flag.Parse()
 	if flag.NArg() == 0 {
@@ -260,7 +287,7 @@ func loadTest(m *asr.Model, x []float32, maxN int, so asr.StreamOptions) {
 		pcm[2*i], pcm[2*i+1] = byte(s), byte(uint16(s)>>8)
 	}
 	fmt.Printf("server load: N clients each send %.0f s in real time, 100 ms messages (GOMAXPROCS %d, wall clock);\n", float64(len(x))/16000, runtime.GOMAXPROCS(0))
-	fmt.Printf("  lag = message sent to its answer; word = a final's word first in a partial (by count) after its end in the audio; final = after the segment's last word\n")
+	fmt.Printf("  lag = message sent to its answer; word = a final's word first in a partial (same word at the same place) after its end in the audio; final = after the segment's last word\n")
 	for _, n := range []int{1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128} {
 		if n > maxN {
 			break
@@ -319,35 +346,43 @@ func client(url string, pcm []byte) (clientStats, error) {
 	}
 	const chunk = 3200
 	start := time.Now()
-	var seen []float64 // seen[i]: when a partial of the open segment first had i+1 words
+	type shown struct {
+		at    float64
+		words []string
+	}
+	var partials []shown // the open segment's partials
 	answer := func(b []byte) error {
 		at := time.Since(start).Seconds() + 0.1
 		var m struct {
 			Partial *string `json:"partial"`
 			Result  []struct {
-				End float64 `json:"end"`
+				Word string  `json:"word"`
+				End  float64 `json:"end"`
 			} `json:"result"`
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			return err
 		}
 		if m.Partial != nil {
-			for i := len(seen); i < len(strings.Fields(*m.Partial)); i++ {
-				seen = append(seen, at)
-			}
+			partials = append(partials, shown{at, strings.Fields(*m.Partial)})
 			return nil
 		}
+		// A final's i-th word was first shown by the first partial whose
+		// i-th word is the same, else by the final.
 		for i, w := range m.Result {
 			t := at
-			if i < len(seen) {
-				t = seen[i]
+			for _, p := range partials {
+				if i < len(p.words) && p.words[i] == w.Word {
+					t = p.at
+					break
+				}
 			}
 			st.word = append(st.word, t-w.End)
 		}
 		if len(m.Result) > 0 {
 			st.final = append(st.final, at-m.Result[len(m.Result)-1].End)
 		}
-		seen = seen[:0]
+		partials = partials[:0]
 		return nil
 	}
 	for i, k := 0, 0; i < len(pcm); i, k = i+chunk, k+1 {
