@@ -139,8 +139,9 @@ func TestStreamCLI(t *testing.T) {
 // TestStreamCLIBadInput feeds "transcribe --stream" what a broken or idle
 // source sends: random bytes as s16le (an odd count) and as f32le, three
 // minutes of digital silence before and after a clip, a WAV header cut
-// short, a WAV whose data stops mid-sample, and nothing at all. Each ends
-// in exit 0 with sensible output or in a clear error, never a panic.
+// short, a WAV whose data stops mid-sample, nothing at all, and a --rate
+// out of range. Each ends in exit 0 with sensible output or in a clear
+// error, never a panic.
 func TestStreamCLIBadInput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes 10 s of random bytes with the default model")
@@ -192,6 +193,7 @@ func TestStreamCLIBadInput(t *testing.T) {
 		{"nothing as WAV", []byte{}, []string{"--stream", "-"}, exitFailed, "", "stdin: unexpected EOF"},
 		{"WAV header cut short", wav[:30], []string{"--stream", "-"}, exitFailed, "", "stdin: unexpected EOF"},
 		{"WAV cut mid-sample", wav[:44+2*16000+1], []string{"--stream", "-"}, exitOK, "*", ""},
+		{"a rate no decoder takes", garbage[:1000], []string{"--stream", "--raw", "--rate", "2000000000", "-"}, exitFailed, "", "sample rate 2000000000 Hz is outside"},
 	} {
 		r := cli(t, "", tc.stdin, tc.args...)
 		if r.code != tc.code || (tc.stdout != "*" && r.stdout != tc.stdout) || !strings.Contains(r.stderr, tc.stderr) ||
