@@ -88,8 +88,11 @@ func TestModelDownload(t *testing.T) {
 	}
 }
 
+// sixtyPeakLimit bounds the Go instance's linear memory after a 60 s clip.
+const sixtyPeakLimit = 64 << 20
+
 // TestSixtySeconds sends a clip just under the worker's 60-second limit,
-// alone and then ECOUTE_SIXTY_CONCURRENCY (default 8) at once, and reports
+// alone and then ECOUTE_SIXTY_CONCURRENCY (default 2) at once, and reports
 // the Go instance's linear memory peak (it never shrinks, so the figure
 // covers all requests so far).
 func TestSixtySeconds(t *testing.T) {
@@ -119,15 +122,24 @@ func TestSixtySeconds(t *testing.T) {
 	if r.code != 200 {
 		t.Fatalf("60-s clip: %d %s", r.code, r.body)
 	}
-	peak, _ := statsHeader(r.hdr, "X-Ecoute-Wasm-Memory-Peak")
+	peak, havePeak := statsHeader(r.hdr, "X-Ecoute-Wasm-Memory-Peak")
 	line := ""
 	if haveCPU {
 		line = ", " + strconv.FormatFloat(ms(cpu1-cpu0)/59.5, 'f', 0, 64) + " ms of workerd CPU per audio second"
 	}
 	summary(t, "60-s clip alone: Go linear memory peak %.1f MiB%s", float64(peak)/(1<<20), line)
+	// Issue 25's bound for one 60 s clip. The peak covers the isolate's
+	// requests so far, which here are only TestColdRequest's short clips
+	// (this file's tests run first). With Go's default GOGC of 100 instead
+	// of wasm/worker's 10 it was 72-78 MiB after such requests.
+	if havePeak && peak > sixtyPeakLimit {
+		t.Errorf("60-s clip alone: Go linear memory peak %.1f MiB, over %d MiB", float64(peak)/(1<<20), sixtyPeakLimit>>20)
+	}
 	var wg sync.WaitGroup
-	// Two at once by default: with eight, seven of the connections were
-	// reset on the loaded 2-core development machine (not yet explained);
+	// Two at once by default: with eight, some connections are reset on
+	// the loaded 2-core development machine (seven of eight at first, one
+	// or two of eight with GOGC 10; workerd logs nothing, and eight curl
+	// clients, which send "Expect: 100-continue", saw none in three runs);
 	// ECOUTE_SIXTY_CONCURRENCY=8 reproduces it.
 	replies := make([]reply, envInt("ECOUTE_SIXTY_CONCURRENCY", 2))
 	for i := range replies {
