@@ -80,6 +80,7 @@ func main() {
 	maxStreams := flag.Int("max-load", 64, "most concurrent streams tried")
 	endPause := flag.Float64("end-pause", asr.DefaultStreamOptions().EndPause, "asr.StreamOptions.EndPause")
 	step := flag.Float64("step", asr.DefaultStreamOptions().Step, "asr.StreamOptions.Step")
+	floorWin := flag.Float64("floor-window", asr.DefaultStreamOptions().FloorWindow, "asr.StreamOptions.FloorWindow")
 	minSeg := flag.Float64("min-segment", asr.DefaultStreamOptions().MinSegment, "asr.StreamOptions.MinSegment (negative: none)")
 	skipOffline := flag.Bool("no-offline", false, "skip the offline WER")
 	flag.Parse()
@@ -105,7 +106,7 @@ func main() {
 	ref = strings.ReplaceAll(ref, "\x00", " ")
 
 	so := asr.DefaultStreamOptions()
-	so.EndPause, so.Step, so.MinSegment = *endPause, *step, *minSeg
+	so.EndPause, so.Step, so.MinSegment, so.FloorWindow = *endPause, *step, *minSeg, *floorWin
 	single(rec, x, ref, ends, *pause, so)
 	if !*skipOffline {
 		start := time.Now()
@@ -205,7 +206,7 @@ func single(rec *asr.Recognizer, x []float32, ref string, ends []float64, pause 
 	call(float64(len(x))/16000, s.Close)
 	dur := float64(len(x)) / 16000
 
-	fmt.Printf("streaming (step %.2f s, end pause %.2f s, min segment %.2f s), 100 ms writes, simulated real time on one core:\n", so.Step, so.EndPause, so.MinSegment)
+	fmt.Printf("streaming (step %.2f s, end pause %.2f s, min segment %.2f s, floor window %.0f s), 100 ms writes, simulated real time on one core:\n", so.Step, so.EndPause, so.MinSegment, so.FloorWindow)
 	fmt.Printf("  CPU: %.1f s in Write/Close (wall) for %.1f s of audio = %.1f%% of one core; process CPU time %.1f s = %.1f%%\n", busy.Seconds(), dur, 100*busy.Seconds()/dur, cpu.Seconds(), 100*cpu.Seconds()/dur)
 	var hyp []string
 	for _, ev := range evs {
