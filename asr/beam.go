@@ -34,11 +34,17 @@ func (r *Recognizer) decoder() (*ctc.Decoder, []ctc.Hotword, error) {
 		if r.o.UseLM && r.m.LM != nil {
 			lmod := r.m.LM.Model()
 			o.LM, o.Alpha, o.Beta = lmod, r.o.Alpha, r.o.Beta
+			// The lexicon's trie (25,862 words for the default LM: 15 MB
+			// allocated, 25 ms) is built once per LM and decoding setup,
+			// not once per recognizer: a server makes one per request.
+			var words func() []string
 			if r.o.Lexicon {
-				o.Lexicon = lexicon(lmod.Vocab())
+				words = func() []string { return lexicon(lmod.Vocab()) }
 			}
+			r.beam.dec, r.beam.err = r.m.LM.decoders.get(o, words)
+		} else {
+			r.beam.dec, r.beam.err = ctc.NewDecoder(o)
 		}
-		r.beam.dec, r.beam.err = ctc.NewDecoder(o)
 		for _, h := range r.o.Hotwords {
 			r.beam.hot = append(r.beam.hot, ctc.Hotword{Word: strings.ToLower(h.Word), Boost: h.Boost})
 		}
@@ -92,6 +98,68 @@ func (r *Recognizer) beamDecode(lp [][]float32) ([]Word, []Hypothesis, bool) {
 		hyps = append(hyps, Hypothesis{Text: r.vocab.decode(ctc.Labels(h.Tokens)), Score: h.Score, AcousticScore: h.Acoustic, LMScore: h.LMLog10})
 	}
 	return words, hyps, true
+}
+
+// decoderCache keeps the decoders built for one LM, by their options
+// (those of asr's recognizers: the lexicon is the LM's vocabulary, the
+// hotwords are passed to each Decode call). ctc.Decoder is safe for
+// concurrent use.
+type decoderCache struct {
+	mu sync.Mutex
+	m  map[decoderKey]*decoderEntry
+}
+
+// decoderKey is what tells two recognizers' decoders apart.
+type decoderKey struct {
+	vocab        *string // the label table (its first element) and length
+	nvocab       int
+	blank, space int
+	beam, nbest  int
+	alpha, beta  float64
+	lexicon      bool
+	topK         int
+	pruneProb    float64
+}
+
+type decoderEntry struct {
+	once sync.Once
+	dec  *ctc.Decoder
+	err  error
+}
+
+// maxCachedDecoders bounds the cache; past it decoders are built and not kept.
+const maxCachedDecoders = 16
+
+// get returns the decoder of o with the lexicon words() (none when words is
+// nil), building it once.
+func (c *decoderCache) get(o ctc.BeamOptions, words func() []string) (*ctc.Decoder, error) {
+	k := decoderKey{nvocab: len(o.Vocab), blank: o.Blank, space: o.Space, beam: o.Beam, nbest: o.NBest,
+		alpha: o.Alpha, beta: o.Beta, lexicon: words != nil, topK: o.TopK, pruneProb: o.PruneProb}
+	build := func() (*ctc.Decoder, error) {
+		if words != nil {
+			o.Lexicon = words()
+		}
+		return ctc.NewDecoder(o)
+	}
+	if len(o.Vocab) > 0 {
+		k.vocab = &o.Vocab[0]
+	}
+	c.mu.Lock()
+	e, ok := c.m[k]
+	if !ok {
+		if len(c.m) >= maxCachedDecoders {
+			c.mu.Unlock()
+			return build()
+		}
+		if c.m == nil {
+			c.m = map[decoderKey]*decoderEntry{}
+		}
+		e = &decoderEntry{}
+		c.m[k] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.dec, e.err = build() })
+	return e.dec, e.err
 }
 
 // lexicon returns the LM's words that can be spelled as a lexicon entry:

@@ -18,7 +18,8 @@ const lmTensor = "lm.arpa"
 type LanguageModel struct {
 	Source []byte
 
-	model *lm.Model
+	model    *lm.Model
+	decoders decoderCache // beam search decoders over this LM (beam.go)
 }
 
 // ParseLanguageModel parses the ARPA text b (kept, not copied). A malformed
