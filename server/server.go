@@ -142,12 +142,18 @@ func New(cfg Config) *Handler {
 	return h
 }
 
-// Model loads the model if it has not been loaded yet and returns it.
+// Model loads the model if it has not been loaded yet and returns it. It
+// also builds the beam decoder of the default options (its lexicon trie),
+// which the recognizers of requests with those options share, so that the
+// first request is not the one to pay for it.
 func (h *Handler) Model() (*asr.Model, error) {
 	h.once.Do(func() {
 		h.model, h.err = h.cfg.Load()
 		if h.err == nil && h.model == nil {
 			h.err = errors.New("no model loaded")
+		}
+		if h.err == nil {
+			asr.NewRecognizer(h.model, h.defs).Prepare() // a decoder error shows per request
 		}
 	})
 	return h.model, h.err

@@ -40,11 +40,9 @@ func main() {
 		return
 	}
 	// Load the model now, once for the isolate's life (an error is kept and
-	// answered with 503 by the transcription route), and parse its word LM,
-	// which asr otherwise parses on the first request that uses it.
-	if m, err := h.Model(); err == nil && m.LM != nil {
-		m.LM.Model()
-	}
+	// answered with 503 by the transcription route), with the beam decoder
+	// the requests share (Handler.Model).
+	h.Model()
 	workers.ServeNonBlock(buffered{h})
 	workers.Ready()
 	select {} // serve this isolate's requests until the runtime drops it
