@@ -31,6 +31,14 @@
 //	format(resultJSON, format, optionsJSON) -> string: the result in format "txt",
 //	                                      "json", "srt", "vtt", "tsv" or "trn", written by
 //	                                      package asr/transcript as `transcribe --format` does
+//	align(audio, sampleRate, text, optionsJSON) -> string: a forced alignment of
+//	                                      text to the audio, the file `transcribe align
+//	                                      --format F` writes (transcript.FormatAlignment);
+//	                                      options {format: "srt"|"vtt"|"json"|"textgrid",
+//	                                      name, maxChars, maxLines, maxSeconds, minPause}
+//	                                      (AlignOptions); rejects with code "empty-text",
+//	                                      "no-speech" or "text-too-long" when the text
+//	                                      cannot be aligned
 //	streamOpen(sampleRate, optionsJSON)   -> id: a live stream (asr.Stream) of mono samples
 //	streamWrite(id, samples: Float32Array) -> JSON string {events: [{final, start, end,
 //	                                      text, words?}], duration, seconds}: partial

@@ -62,6 +62,14 @@ func Register(name string, e *Engine) js.Value {
 		out, err := e.TranscribeEachJSON(a, stringArg(args, 2), stringArg(args, 3), segmentCallback(args, 4))
 		return string(out), err
 	})
+	fn("align", func(args []js.Value) (any, error) {
+		a, err := audioArg(args)
+		if err != nil {
+			return nil, err
+		}
+		out, err := e.AlignFile(a, stringArg(args, 2), stringArg(args, 3))
+		return string(out), err
+	})
 	fn("format", func(args []js.Value) (any, error) {
 		out, err := Format(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2))
 		return string(out), err
