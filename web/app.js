@@ -12,7 +12,8 @@ const ui = {
   error: $("error"), result: $("result"), player: $("player"), transcript: $("transcript"),
   waveform: $("waveform"), heatmap: $("heatmap"), nbest: $("nbest"), timings: $("timings"),
   json: $("json"), progress: $("progress"), cancel: $("cancel"), showTimes: $("show-times"),
-  live: $("live"),
+  live: $("live"), alignText: $("align-text"), alignFormat: $("align-format"), alignRun: $("align-run"),
+  alignStatus: $("align-status"), alignOut: $("align-out"),
 };
 
 // State shared with the end-to-end test (tests/browser) and the console.
@@ -20,6 +21,7 @@ const demo = (window.ecouteDemo = {
   engine: null, result: null, loadSeconds: null, firstTranscriptMs: null,
   runs: 0, lastError: null, timings: null, cancels: 0, firstLoadProgress: null, exports: {},
   live: null, // the last recording's live transcript: see startRecording
+  aligned: null, // the last "Align a text" result: {format, text, seconds}
 });
 
 let engine = null;
@@ -45,6 +47,12 @@ function explain(err) {
     case "too-long":
     case "too-large":
       return ["This recording is too long for the browser.", msg + "."];
+    case "empty-text":
+      return ["There is no text to align.", msg + ". Paste the words the recording says under \u201cAlign a text\u201d."];
+    case "no-speech":
+      return ["There is no speech to align the text to.", msg + "."];
+    case "text-too-long":
+      return ["The text is too long for this recording.", msg];
     case "model":
       return ["The model could not be loaded.", msg + "."];
     case "fetch":
@@ -415,6 +423,9 @@ function clearResult() {
   ui.result.hidden = true;
   current = null;
   lastWord = -1;
+  ui.alignStatus.textContent = "";
+  ui.alignOut.hidden = true;
+  ui.alignOut.textContent = "";
   ui.transcript.replaceChildren();
   ui.nbest.replaceChildren();
   ui.json.textContent = "";
@@ -512,7 +523,7 @@ async function analyse(audio, label, playURL, bytes, given = null) {
     times.source = via || `${dec.format}, ${dec.sourceSampleRate} Hz, ${dec.channels} ch`;
     ui.player.src = playURL;
     ui.result.hidden = false;
-    current = { words: [], duration: times.duration, wave: null, heat: null, label, json: null };
+    current = { words: [], duration: times.duration, wave: null, heat: null, label, json: null, audio };
     current.wave = drawWaveform(dec.samples, dec.sampleRate);
     let t = performance.now(), res;
     if (given) {
@@ -613,6 +624,50 @@ $("copy").addEventListener("click", async () => {
   }
   setTimeout(() => { $("copy").textContent = "Copy text"; }, 2000);
 });
+
+// ---------- align a text ----------
+
+// alignText times the pasted text against the current audio (forced
+// alignment in the worker: asr.Recognizer.Align) and downloads the file
+// `transcribe align --format FORMAT` writes for it.
+const ALIGN_MIME = { srt: "application/x-subrip", vtt: "text/vtt", json: "application/json", textgrid: "text/plain" };
+const ALIGN_EXT = { srt: "srt", vtt: "vtt", json: "json", textgrid: "TextGrid" };
+
+async function alignText() {
+  const c = current;
+  if (!c || !c.audio || !engine) return;
+  const format = ui.alignFormat.value;
+  clearError();
+  ui.alignRun.disabled = true;
+  ui.alignOut.hidden = true;
+  ui.alignStatus.textContent = "Aligning…";
+  const t = performance.now();
+  let text;
+  try {
+    text = await engine.align(c.audio, ui.alignText.value, { format, name: c.label });
+  } catch (err) {
+    if (current === c) ui.alignStatus.textContent = "";
+    if (err.code !== "cancelled") showError(err);
+    return;
+  } finally {
+    ui.alignRun.disabled = false;
+  }
+  if (current !== c) return; // another input replaced this one meanwhile
+  const seconds = (performance.now() - t) / 1000;
+  demo.aligned = { format, text, seconds };
+  ui.alignOut.textContent = text;
+  ui.alignOut.hidden = false;
+  const name = `${(c.label || "aligned").replace(/\.[^.]*$/, "") || "aligned"}.${ALIGN_EXT[format]}`;
+  ui.alignStatus.textContent = `Aligned in ${seconds.toFixed(2)} s: ${name}`;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type: ALIGN_MIME[format] + ";charset=utf-8" }));
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+}
+ui.alignRun.addEventListener("click", alignText);
 
 ui.showTimes.addEventListener("change", () => ui.transcript.classList.toggle("times", ui.showTimes.checked));
 

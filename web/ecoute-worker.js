@@ -25,7 +25,10 @@
 // transcribe {audio, options, segments?} (its value is the result's JSON
 // text), cancel {target} (the transcribe call with id target stops at its
 // next segment and fails with code "cancelled"; the module stays loaded),
-// features {audio, options}, decode {audio, sampleRate}, format {result,
+// features {audio, options}, decode {audio, sampleRate}, align {audio, text,
+// options} (options {format, name, maxChars, maxLines, maxSeconds,
+// minPause}; the value is the file's text, as `transcribe align --format
+// FORMAT` writes it), format {result,
 // format, options} (result is a transcription's JSON text; the value is the
 // file's text, as `transcribe --format FORMAT` writes it). audio is a Blob or
 // File, an ArrayBuffer, a Uint8Array or {samples: Float32Array, sampleRate}.
@@ -210,6 +213,12 @@ const ops = {
   async decode({ audio, sampleRate }) {
     const [a, rate] = await audioArgs(audio);
     return await api.decode(a, rate, sampleRate || 0);
+  },
+  async align({ audio, text, options }) {
+    const [a, rate] = await audioArgs(audio);
+    const o = { ...(options || {}) };
+    if (o.name === undefined && audio && typeof audio.name === "string") o.name = audio.name;
+    return await api.align(a, rate, String(text ?? ""), JSON.stringify(o));
   },
   async format({ result, format, options }) {
     return await api.format(String(result), String(format), JSON.stringify(options || {}));

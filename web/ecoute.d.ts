@@ -119,7 +119,23 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
 }
 
-/** Error codes: "format", "empty", "too-long", "too-large", "options", "model", "no-model", "fetch", "exit", "cancelled", "internal". */
+/** Options of align(): the flags of `transcribe align` (absent limits keep its defaults: 42 characters, 2 lines, 7 s, 0.5 s). */
+export interface AlignOptions {
+  /** Output format (default "srt"). */
+  format?: "srt" | "vtt" | "json" | "textgrid";
+  /** json's "file" (default: the File's name). */
+  name?: string;
+  /** Characters per subtitle line, 1 to 1000 (--max-chars). */
+  maxChars?: number;
+  /** Lines per cue, 1 to 1000 (--max-lines). */
+  maxLines?: number;
+  /** Seconds a cue stays on screen at most (--max-seconds). */
+  maxSeconds?: number;
+  /** A pause this long (seconds) always ends a cue (--min-pause). */
+  minPause?: number;
+}
+
+/** Error codes: "format", "empty", "too-long", "too-large", "options", "model", "no-model", "fetch", "exit", "cancelled", "internal", and from align() "empty-text", "no-speech", "text-too-long". */
 export class EcouteError extends Error {
   code: string;
 }
@@ -138,6 +154,8 @@ export class Ecoute {
   features(audio: AudioInput, options?: FeatureOptions): Promise<Features>;
   /** Mono samples resampled to sampleRate (default 16000). */
   decode(audio: AudioInput, sampleRate?: number): Promise<Decoded>;
+  /** Forced alignment of a known text to the audio: the file `transcribe align --format F` writes (subtitles, word times or a Praat TextGrid). Rejects with code "empty-text", "no-speech" or "text-too-long" when the text cannot be aligned. */
+  align(audio: AudioInput, text: string, options?: AlignOptions): Promise<string>;
   /** The result as a file, written with the CLI's writers: what `transcribe --format kind` prints for it. */
   format(result: Result | string, kind: "txt" | "json" | "srt" | "vtt" | "tsv" | "trn", options?: { name?: string; timestamps?: boolean; nbest?: number }): Promise<string>;
   /** The JSON text of the last transcription, byte for byte what `transcribe --format json` prints for it. */

@@ -206,6 +206,23 @@ export class Ecoute {
   }
 
   /**
+   * Forced alignment: finds where each word of a known text is spoken in the
+   * audio and returns the file `transcribe align --format FORMAT` writes for
+   * them (asr.Recognizer.Align, transcript.FormatAlignment): subtitles cut
+   * at pauses and sentence ends (srt, vtt), word times (json) or a Praat
+   * TextGrid. Rejects with code "empty-text" (no word the model can spell),
+   * "no-speech" or "text-too-long" (more text than the audio can hold).
+   * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
+   * @param {string} text  the words spoken, as written
+   * @param {{format?: "srt"|"vtt"|"json"|"textgrid", name?: string, maxChars?: number, maxLines?: number, maxSeconds?: number, minPause?: number}} [options]
+   *   as the CLI's --format, --max-chars, --max-lines, --max-seconds and --min-pause; name is json's "file"
+   * @returns {Promise<string>}
+   */
+  align(audio, text, options = {}) {
+    return this.#run("align", { audio: audioArg(audio), text: String(text ?? ""), options });
+  }
+
+  /**
    * A transcription's result as a file, written by the module with the CLI's
    * writers (asr/transcript): byte for byte what `transcribe --format KIND`
    * prints for the same audio and options.

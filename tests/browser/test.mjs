@@ -24,6 +24,9 @@
 //     50 KB), with download progress in bytes;
 //   - MP3, OGG and WebM (the browser's MediaRecorder) files transcribe;
 //   - SRT, VTT, TXT and JSON downloads equal `transcribe --format ...`;
+//   - "Align a text" with hello.wav's words gives the SRT, VTT, JSON and
+//     TextGrid of `transcribe align --format ...`, and clear messages for a
+//     text with no spellable word and one too long for the audio;
 //   - an invalid hotword gets a specific title, stale views are cleared,
 //     a long file shows progress in percent and partial text as the
 //     recognizer finishes each stretch, Cancel stops it in the worker (at
@@ -254,6 +257,48 @@ try {
   assert.equal(shownTimes.length, (hello.result.words || []).length, "word times shown on demand");
   await page.uncheck("#show-times");
   log(`exports equal transcribe --format srt/vtt/txt/json; word times on demand: ${shownTimes.slice(0, 3).join(", ")}…`);
+
+  // Align a text: the words of hello.wav pasted under "Align a text" and
+  // timed by the module give, in every format, the file `transcribe align
+  // --format F` writes for the same file and text (JSON up to its
+  // processing_time). The text is cmd/transcribe/align_test.go's helloText:
+  // two words the clip does not say and a symbol the model cannot spell.
+  const helloText = "The quick brown fox, you know, jumps over the lazy dog. §\n";
+  const helloTextFile = path.join(tmp, "hello.txt");
+  fs.writeFileSync(helloTextFile, helloText);
+  await page.click("#align summary");
+  await page.fill("#align-text", helloText);
+  report.align = {};
+  for (const [format, ext] of [["srt", "srt"], ["vtt", "vtt"], ["json", "json"], ["textgrid", "TextGrid"]]) {
+    await page.selectOption("#align-format", format);
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#align-run")]);
+    assert.equal(dl.suggestedFilename(), `hello.${ext}`);
+    const got = fs.readFileSync(await dl.path(), "utf8");
+    const cli = spawnSync(TRANSCRIBE, ["align", "--quiet", "--format", format, "hello.wav", helloTextFile],
+      { cwd: path.dirname(HELLO), encoding: "utf8", env: { ...process.env, GOMAXPROCS: "1" } });
+    assert.equal(cli.status, 0, `transcribe align --format ${format}: ${cli.stderr}`);
+    if (format === "json") {
+      const strip = (t) => t.replace(/"processing_time":[0-9.e+-]+/, '"processing_time":X');
+      assert.equal(strip(got), strip(cli.stdout), "aligned JSON vs transcribe align --format json");
+    } else {
+      assert.equal(got, cli.stdout, `aligned ${format} vs transcribe align --format ${format}`);
+    }
+    assert.equal(await page.textContent("#align-out"), got, `the ${format} shown on the page`);
+    report.align[format] = { bytes: got.length, pageSeconds: await page.evaluate(() => window.ecouteDemo.aligned.seconds) };
+  }
+  log(`align: srt/vtt/json/textgrid equal transcribe align --format ...; SRT: ${JSON.stringify(fs.readFileSync(path.join(root, "testdata/cli/default_align_hello.srt"), "utf8"))}`);
+  // What cannot be aligned gets a clear message, and the page stays usable.
+  for (const [text, code, words] of [["§", "empty-text", /no text to align/], ["extraordinary ".repeat(300), "text-too-long", /too long.*needs at least/s]]) {
+    await page.fill("#align-text", text);
+    await page.click("#align-run"); // clears the last error before it starts
+    await page.waitForFunction(() => window.ecouteDemo.lastError && document.body.dataset.state === "error", null, { timeout: 60000 });
+    const e = await page.evaluate(() => ({ code: window.ecouteDemo.lastError.code, text: document.getElementById("error").innerText }));
+    assert.equal(e.code, code, `align ${code}: ${e.text}`);
+    assert.match(e.text, words, `align ${code}: message ${JSON.stringify(e.text)}`);
+    log(`align ${code}: "${e.text.replace(/\n/g, " / ")}"`);
+  }
+  await page.fill("#align-text", "");
+  await page.click("#align summary");
 
   // An invalid hotword: a specific title from the module's error code.
   await page.fill("#opt-hotwords", "fox:abc");
