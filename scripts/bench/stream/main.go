@@ -30,18 +30,23 @@
 // On the 500 clips of speechocean762-dev + dev-more (2 cores shared with
 // other jobs, nice 10, default options, CPU clock):
 //
-//	-pause 1 (40 min)  word in a partial 0.46 s median (p90 1.42 s); final
-//	                   1.01 s after the last word (p90 1.28 s), 0.38 s after
-//	                   the clip's end (p90 0.41 s); WER 50.74%, offline
-//	                   51.34%; CPU 3.9% of one core
-//	-pause 0 (32 min)  0.49 s (1.55 s); 0.60 s (1.12 s); WER 54.83%, offline
-//	                   51.97%; CPU 5.0%. With -min-segment -1: 0.48 s,
-//	                   0.56 s (0.92 s), WER 56.60%
-//	-n 20 -load -load-seconds 30 -no-offline: words in partials 0.53 s
-//	                   after their end (median) with 1 stream, 0.60 s with
-//	                   8, 0.67 s with 12, 0.65 s with 16, 0.73 s with 24
-//	                   (answer lag 17 ms median, the process at 0.87 of a
-//	                   core); 32 fell behind (2.09 s, 1.02 cores)
+//	-pause 1 (40 min)  word in a partial 0.46 s median (p90 1.45 s); final
+//	                   1.00 s after the last word (p90 1.29 s), 0.38 s after
+//	                   the clip's end (p90 0.42 s); WER 51.06%, offline
+//	                   51.34%; CPU 3.8% of one core
+//	-pause 0 (32 min)  0.45 s (1.38 s); final 0.57 s (0.92 s); WER 53.98%,
+//	                   offline 51.97%; CPU 3.3%
+//	-pause 0, other options (WER; final after the last word, median):
+//	                   -floor-window 30: 54.83%, 0.60 s; -floor-window 3:
+//	                   54.55%, 0.55 s; -floor-window 30 -min-segment -1:
+//	                   56.60%, 0.56 s; -floor-window 30 -end-pause 0.5:
+//	                   55.46%, 0.80 s. -pause 1 -floor-window 30: 50.74%
+//	                   (with or without -min-segment), 1.01 s
+//	-n 20 -load -load-seconds 30 -no-offline: words in partials 0.62,
+//	                   0.53, 0.54, 0.53, 0.58, 0.59 s after their end (median)
+//	                   with 1, 2, 4, 8, 12, 16 streams (answer lag p90 at
+//	                   most 44 ms), 0.91 s with 24, 2.03 s with 32 (the
+//	                   process at 0.99 of a core: the other jobs had the rest)
 //
 // With the inserted pauses the clips' own quiet ends are louder than the
 // -80 dBFS noise between them and count as speech, so a final comes about
