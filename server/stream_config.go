@@ -10,9 +10,9 @@ import (
 // Defaults of StreamConfig.
 const (
 	// DefaultMaxStreams is the default number of concurrent /v1/stream
-	// connections per CPU: a real-time stream costs 4-5% of one core, and
-	// on 2 cores shared with other jobs 8 streams kept words in partials
-	// 0.60 s after their end (median), 16 streams 0.65 s, 32 fell behind
+	// connections per CPU: a real-time stream costs 3-5% of one core, and
+	// on 2 cores shared with other jobs 16 streams kept words in partials
+	// 0.59 s after their end (median), 24 streams 0.91 s, 32 fell behind
 	// (scripts/bench/stream -load).
 	DefaultMaxStreams = 8
 	// DefaultMaxStreamDuration is the longest stream accepted by default.
