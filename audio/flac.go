@@ -1,3 +1,5 @@
+//go:build !noflac
+
 package audio
 
 import (

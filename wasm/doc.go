@@ -47,7 +47,9 @@
 //	                                      and result: the finals as one `--format json` record
 //
 // where audio is a Uint8Array holding a WAV, FLAC or MP3 file (sampleRate
-// 0) or a Float32Array of mono samples in [-1, 1] at sampleRate.
+// 0) or a Float32Array of mono samples in [-1, 1] at sampleRate. The page's
+// module (scripts/build-wasm.sh) is built with -tags noflac and leaves FLAC
+// to the browser's decoder.
 //
 // The options object's keys are the JSON names of asr.OptionTable's rows:
 // beam, lm, lexicon, alpha, beta, blankPenalty, hotwords, nbest, timestamps

@@ -39,7 +39,7 @@ function explain(err) {
   const msg = (err && err.message) || String(err);
   switch (err && (err.code || err.name)) {
     case "format":
-      return ["This file is not audio the recognizer can read.", `${msg}. The recognizer reads WAV (PCM, float, A-law, µ-law), FLAC and MP3, and this browser decodes what it can play (usually OGG, Opus, M4A/AAC, WebM). Convert other formats first, e.g. "ffmpeg -i in.xyz out.wav".`];
+      return ["This file is not audio the recognizer can read.", `${msg}. The recognizer reads WAV (PCM, float, A-law, µ-law) and MP3, and this browser decodes what it can play (usually FLAC, OGG, Opus, M4A/AAC, WebM). Convert other formats first, e.g. "ffmpeg -i in.xyz out.wav".`];
     case "options":
       return ["An option is not valid.", msg + ". Check the fields under Options."];
     case "empty":
@@ -433,8 +433,8 @@ function clearResult() {
   for (const c of [ui.waveform, ui.heatmap]) c.getContext("2d").clearRect(0, 0, c.width, c.height);
 }
 
-// browserDecode decodes what the module cannot read (OGG, Opus, M4A/AAC,
-// WebM, ...) with the browser's own decoders, resampled by the browser to
+// browserDecode decodes what the module cannot read (FLAC, OGG, Opus,
+// M4A/AAC, WebM, ...) with the browser's own decoders, resampled by the browser to
 // 16 kHz, and mixes it to mono (the mean of the channels, as audio.Decode
 // does). moduleErr is why the module refused it.
 async function browserDecode(file, moduleErr) {

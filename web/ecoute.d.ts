@@ -1,7 +1,7 @@
 // Types for ecoute.js: speech recognition in the browser (Go compiled to
 // WebAssembly, run in a Web Worker).
 
-/** Audio input: an encoded WAV, FLAC or MP3 file, or mono samples in [-1, 1]
+/** Audio input: an encoded WAV or MP3 file (FLAC too in a module built without -tags noflac; the page's is built with it), or mono samples in [-1, 1]
  * (decode other formats with the browser's AudioContext.decodeAudioData first). */
 export type AudioInput =
   | Blob

@@ -155,7 +155,7 @@ export class Ecoute {
   }
 
   /**
-   * Transcribes a WAV/FLAC file or mono samples.
+   * Transcribes a WAV or MP3 file (the page's module; FLAC and other formats through the browser's decoder, as app.js does) or mono samples.
    * @param {Blob|ArrayBuffer|ArrayBufferView|{samples: Float32Array, sampleRate: number}} audio
    * onSegment({segment: {start, end, text, words?}, done, total}) is called as
    * the recognizer finishes each stretch of the audio (long audio is cut at
