@@ -23,5 +23,5 @@ type flacSource struct {
 
 func newFLACSource(io.Reader, int) (*flacSource, error) { return nil, errNoFLAC() }
 
-func (*flacSource) next() ([]float32, error)    { return nil, errNoFLAC() }
+func (*flacSource) next() ([]float32, error)   { return nil, errNoFLAC() }
 func (*flacSource) truncated() *TruncatedError { return nil }
