@@ -61,27 +61,7 @@ func fixed3(v float64) string {
 // (WebVTT, sep '.'): transcript.Timestamp.
 func timestamp(sec float64, sep byte) string { return transcript.Timestamp(sec, sep) }
 
-// cueOptions limit one subtitle: transcript.CueOptions.
-type cueOptions = transcript.CueOptions
-
 var defaultCueOptions = transcript.DefaultCueOptions
-
-type cue struct {
-	start, end float64
-	lines      []string
-}
-
-// makeCues groups words into subtitles by transcript.Cues.
-func makeCues(words []asr.Word, o cueOptions) []cue {
-	var out []cue
-	for _, c := range transcript.Cues(words, o) {
-		out = append(out, cue{start: c.Start, end: c.End, lines: c.Lines})
-	}
-	return out
-}
-
-// fits reports whether words fit in one cue (transcript.Fits).
-func fits(words []string, o cueOptions) bool { return transcript.Fits(words, o) }
 
 // An outputSink receives the records of a batch in input order.
 type outputSink interface {
