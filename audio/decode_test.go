@@ -464,6 +464,10 @@ func TestDecodeRateRange(t *testing.T) {
 		if c.rate == 1 && !strings.Contains(err.Error(), "sample rate 1 Hz") {
 			t.Errorf("rate 1: message %q does not say the rate", err)
 		}
+		// A raw rate was given, not read from a header: no header hint.
+		if c.rate == 1 && (!strings.Contains(err.Error(), "header") || strings.Contains(rawErr.Error(), "header")) {
+			t.Errorf("rate 1: header hint in %q / %q", err, rawErr)
+		}
 	}
 	// FLAC: STREAMINFO's 20-bit rate field of the committed clip set to 1 Hz.
 	fl := bytes.Clone(readClip(t, "clip16k.flac"))

@@ -88,8 +88,12 @@ type RateError struct {
 }
 
 func (e *RateError) Error() string {
-	return fmt.Sprintf("audio: %s: sample rate %d Hz is outside the range this package decodes, %d to %d Hz (a damaged or mislabelled header?)",
-		e.Format, e.Rate, MinRate, MaxRate)
+	hint := " (a damaged or mislabelled header?)"
+	if e.Format == "raw" {
+		hint = "" // the rate was given, not read from a header
+	}
+	return fmt.Sprintf("audio: %s: sample rate %d Hz is outside the range this package decodes, %d to %d Hz%s",
+		e.Format, e.Rate, MinRate, MaxRate, hint)
 }
 
 // checkRate returns a *RateError when rate is outside [MinRate, MaxRate].
