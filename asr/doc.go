@@ -4,7 +4,8 @@
 //
 // The recognition path is
 //
-//	audio.PCM -> energy VAD cuts at pauses into chunks of at most ~30 s
+//	audio (a PCM, or an audio.Reader read as it goes) -> energy VAD cuts
+//	  at pauses into chunks of 2-15 s (a recording of up to 15 s is one)
 //	  -> resample to the model rate -> the front end: MFCC or log-mel,
 //	     deltas, per-utterance CMVN (features.NewPipeline, configured by
 //	     FrontEnd, computed by FrontEndComputer)

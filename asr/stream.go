@@ -233,7 +233,7 @@ func (s *Stream) push(x []float32) {
 	s.accN += len(x)
 	s.total += int64(len(x))
 	if s.accN == s.hop {
-		s.endFrame(float32(10 * math.Log10(s.acc/float64(s.hop)+1e-12)))
+		s.endFrame(levelDB(s.acc, s.hop))
 		s.acc, s.accN = 0, 0
 	}
 }

@@ -164,7 +164,13 @@ func energy(x []float32) float32 {
 	for _, v := range x {
 		e += float64(v) * float64(v)
 	}
-	return float32(10 * math.Log10(e/float64(len(x))+1e-12))
+	return levelDB(e, len(x))
+}
+
+// levelDB is the level in dB of n samples whose squares sum to sumSquares:
+// the frame level of the VAD, the stream and alignment's edge snapping.
+func levelDB(sumSquares float64, n int) float32 {
+	return float32(10 * math.Log10(sumSquares/float64(n)+1e-12))
 }
 
 // ready reports whether next(start) can be answered from the frames known.
