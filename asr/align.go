@@ -418,12 +418,6 @@ type energies struct {
 	hop float64 // seconds per frame
 }
 
-func newEnergies(x []float32, rate int) *energies {
-	e := newEnergyMeter(rate)
-	e.add(x, true)
-	return &e.energies
-}
-
 // energyMeter measures energies as the audio passes.
 type energyMeter struct {
 	energies

@@ -257,3 +257,10 @@ func TestAlignEnergySnap(t *testing.T) {
 		t.Errorf("noise before, silence after: [%.3f, %.3f], want [1.5, 2.5]", s, en)
 	}
 }
+
+// newEnergies measures all of x at once.
+func newEnergies(x []float32, rate int) *energies {
+	e := newEnergyMeter(rate)
+	e.add(x, true)
+	return &e.energies
+}

@@ -235,9 +235,10 @@ func (r *Recognizer) chunkLogProbs(x []float32, rate int) [][]float32 {
 // contiguous in time) and the duration of one frame in seconds.
 func (r *Recognizer) LogProbs(p *audio.PCM) ([][]float32, float64, error) {
 	var out [][]float32
-	for _, sp := range SplitAtPauses(p.Samples, p.Rate, r.o.VAD) {
-		out = append(out, r.chunkLogProbs(p.Samples[sp.Start:sp.End], p.Rate)...)
-	}
+	r.forEachSpan(p.Samples, p.Rate, nil, func(x []float32, _, _ int, _ bool) error {
+		out = append(out, r.chunkLogProbs(x, p.Rate)...)
+		return nil
+	})
 	return out, r.m.Config.FrontEnd.FrameSeconds(), nil
 }
 
