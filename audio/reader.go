@@ -104,6 +104,29 @@ func (r *Reader) Read(dst []float32) (int, error) {
 	return n, nil
 }
 
+// ReadAll reads the rest of the recording into a PCM, as Decode returns it
+// (Truncated included).
+func (r *Reader) ReadAll() (*PCM, error) {
+	if r.err != nil && r.err != io.EOF {
+		return nil, r.err
+	}
+	hint := len(r.pending)
+	if r.Frames > 0 {
+		hint = int(min(r.Frames, 1<<26)) // a hint: a lying header allocates little
+	}
+	out := append(make([]float32, 0, hint), r.pending...)
+	r.pending = nil
+	for r.err == nil {
+		var b []float32
+		b, r.err = r.src.next()
+		out = append(out, b...)
+	}
+	if r.err != io.EOF {
+		return nil, r.err
+	}
+	return &PCM{Samples: out, Rate: r.Rate, Channels: r.Channels, Truncated: r.Truncated()}, nil
+}
+
 // Truncated is PCM.Truncated: after Read has returned io.EOF, non-nil when
 // the stream ended before the length its header announces.
 func (r *Reader) Truncated() *TruncatedError { return r.src.truncated() }

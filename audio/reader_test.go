@@ -6,12 +6,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
 // TestReaderMatchesDecode: every committed clip read through a Reader in
-// random piece sizes gives Decode's samples, and a file cut short reports
-// the same truncation.
+// random piece sizes, or a piece and then ReadAll, gives Decode's samples,
+// and a file cut short reports the same truncation.
 func TestReaderMatchesDecode(t *testing.T) {
 	clips, _ := filepath.Glob(filepath.Join("..", "testdata", "audio", "*"))
 	if len(clips) == 0 {
@@ -47,6 +48,15 @@ func TestReaderMatchesDecode(t *testing.T) {
 			if got[i] != want.Samples[i] {
 				t.Fatalf("%s: sample %d: %v, Decode %v", name, i, got[i], want.Samples[i])
 			}
+		}
+		// ReadAll after a first piece gives the rest.
+		r2, _ := NewReader(bytes.NewReader(b), DefaultDecodeOptions())
+		head := make([]float32, 1000)
+		n, _ := r2.Read(head)
+		rest, err := r2.ReadAll()
+		if err != nil || rest.Rate != want.Rate || !slices.Equal(append(head[:n], rest.Samples...), want.Samples) ||
+			(rest.Truncated == nil) != (want.Truncated == nil) {
+			t.Errorf("%s: Read then ReadAll: %v, %d+%d samples of %d", name, err, n, len(rest.Samples), len(want.Samples))
 		}
 		if (r.Truncated() == nil) != (want.Truncated == nil) || (want.Truncated != nil && *r.Truncated() != *want.Truncated) {
 			t.Errorf("%s: truncated %v, Decode %v", name, r.Truncated(), want.Truncated)

@@ -346,22 +346,22 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 	var p *audio.PCM
 	var res *asr.Result
 	if b.logitsPath != nil {
-		if p, err = readPCM(src); err == nil {
+		if p, err = src.ReadAll(); err == nil {
 			res, err = b.rec.TranscribeEach(p, each)
 		}
 	} else {
 		res, err = b.rec.TranscribeReader(src, each)
 	}
-	if err != nil {
+	if err == errStopped {
 		o.err = err
 		return o
 	}
+	if err != nil {
+		// each fails only with errStopped: this is the audio's error.
+		o.err = fmt.Errorf("not audio that can be decoded (%v)", err)
+		return o
+	}
 	if t := src.Truncated(); t != nil {
-		if res.Duration == 0 {
-			// Nothing but the header: there is no audio.
-			o.err = fmt.Errorf("not audio that can be decoded (%v)", io.ErrUnexpectedEOF)
-			return o
-		}
 		o.warn = t
 	}
 	o.res = res
@@ -385,23 +385,6 @@ func (b *batch) process(i int, in *input, size int64, parts chan<- part, stop <-
 }
 
 var errStopped = errors.New("stopped")
-
-// readPCM reads all of src.
-func readPCM(src *audio.Reader) (*audio.PCM, error) {
-	p := &audio.PCM{Rate: src.Rate, Channels: src.Channels}
-	buf := make([]float32, 1<<16)
-	for {
-		n, err := src.Read(buf)
-		p.Samples = append(p.Samples, buf[:n]...)
-		if err == io.EOF {
-			p.Truncated = src.Truncated()
-			return p, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
 
 // progressBar draws "[=====>    ] 12/40 files  12:34.5 of audio  RTF 0.008  ETA 1m30s"
 // (audio transcribed so far, inside the files being transcribed too)

@@ -317,13 +317,15 @@ func badInputs(t *testing.T) (dir string, good []string, bad map[string]string) 
 	write("notes.txt", []byte("this is not audio\n"))
 	write("empty.wav", nil)
 	write("truncated.wav", hello[:30])
+	write("headeronly.wav", hello[:44])
 	os.Mkdir(filepath.Join(dir, "folder.wav"), 0o755)
 	bad = map[string]string{
-		"missing.wav":   "no such file",
-		"folder.wav":    "is a directory",
-		"notes.txt":     "not audio that can be decoded",
-		"empty.wav":     "empty file",
-		"truncated.wav": "not audio that can be decoded",
+		"missing.wav":    "no such file",
+		"folder.wav":     "is a directory",
+		"notes.txt":      "not audio that can be decoded",
+		"empty.wav":      "empty file",
+		"truncated.wav":  "not audio that can be decoded",
+		"headeronly.wav": "not audio that can be decoded",
 	}
 	if os.Geteuid() != 0 { // root reads any file
 		write("secret.wav", hello)
@@ -338,7 +340,7 @@ func TestBadInputs(t *testing.T) {
 	model, _ := filepath.Abs(smallModel)
 	var list strings.Builder
 	list.WriteString("# inputs for the test\n\n")
-	order := []string{"missing.wav", good[0], "folder.wav", "notes.txt", "empty.wav", good[1], "truncated.wav"}
+	order := []string{"missing.wav", good[0], "folder.wav", "notes.txt", "empty.wav", good[1], "truncated.wav", "headeronly.wav"}
 	if _, ok := bad["secret.wav"]; ok {
 		order = append(order, "secret.wav")
 	}
