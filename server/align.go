@@ -42,8 +42,15 @@ const alignPath = "/v1/align"
 // than the longest audio a request may hold says.
 const alignMaxTextBytes = 1 << 20
 
-// alignFields are the non-file fields of an alignment request.
-var alignFields = []string{"text", "format", "max_chars", "max_lines", "max_seconds", "min_pause"}
+// alignFields are the non-file fields of an alignment request: the text,
+// the format and the subtitle limits (transcript.CueLimits).
+var alignFields = func() []string {
+	f := []string{"text", "format"}
+	for _, l := range transcript.CueLimits {
+		f = append(f, l.Form)
+	}
+	return f
+}()
 
 // alignRequest is a parsed alignment request.
 type alignRequest struct {
@@ -197,30 +204,11 @@ func (req *alignRequest) parseFields(fields url.Values) error {
 		req.format = v
 	}
 	req.cues = transcript.DefaultCueOptions
-	ints := []struct {
-		name string
-		p    *int
-	}{{"max_chars", &req.cues.MaxLineChars}, {"max_lines", &req.cues.MaxLines}}
-	for _, f := range ints {
-		if v := fields.Get(f.name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 1000 {
-				return errorf(http.StatusBadRequest, "%s=%q: want a whole number from 1 to 1000", f.name, v)
+	for _, l := range transcript.CueLimits {
+		if v := fields.Get(l.Form); v != "" {
+			if err := req.cues.Set(l.Form, v); err != nil {
+				return errorf(http.StatusBadRequest, "%v", err)
 			}
-			*f.p = n
-		}
-	}
-	floats := []struct {
-		name string
-		p    *float64
-	}{{"max_seconds", &req.cues.MaxDuration}, {"min_pause", &req.cues.MinPause}}
-	for _, f := range floats {
-		if v := fields.Get(f.name); v != "" {
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(x > 0 && x <= 3600) {
-				return errorf(http.StatusBadRequest, "%s=%q: want seconds, more than 0 and at most 3600", f.name, v)
-			}
-			*f.p = x
 		}
 	}
 	return nil

@@ -25,24 +25,39 @@ const AlignMaxTextBytes = 1 << 20
 // align` of the same meaning, as JSON. All are optional; an absent limit
 // keeps transcript.DefaultCueOptions'.
 type AlignOptions struct {
-	Format     string   `json:"format,omitempty"`     // "srt" (default), "vtt", "json" or "textgrid"
-	Name       string   `json:"name,omitempty"`       // json's "file" (the CLI's AUDIO argument)
-	MaxChars   *int     `json:"maxChars,omitempty"`   // --max-chars: characters per subtitle line, 1 to 1000
-	MaxLines   *int     `json:"maxLines,omitempty"`   // --max-lines: lines per cue, 1 to 1000
-	MaxSeconds *float64 `json:"maxSeconds,omitempty"` // --max-seconds: seconds on screen, in (0, 3600]
-	MinPause   *float64 `json:"minPause,omitempty"`   // --min-pause: a pause this long ends a cue, in (0, 3600]
+	Format string `json:"format,omitempty"` // "srt" (default), "vtt", "json" or "textgrid"
+	Name   string `json:"name,omitempty"`   // json's "file" (the CLI's AUDIO argument)
+	// The subtitle limits are the JSON names of transcript.CueLimits:
+	// maxChars, maxLines (1 to 1000), maxSeconds, minPause (seconds, more
+	// than 0 and at most 3600), as --max-chars etc. of the CLI.
 }
 
-// ParseAlignOptions decodes AlignOptions from JSON ("" and "null" mean
-// defaults) and checks them, as the server's /v1/align checks its fields;
-// an unknown key or a value out of range is a CodeOptions error.
+// ParseAlignOptions decodes AlignOptions and the subtitle limits from JSON
+// ("" and "null" mean defaults) and checks them with transcript's
+// CueOptions.Set, as the server's /v1/align and the CLI do; an unknown key
+// or a value out of range is a CodeOptions error.
 func ParseAlignOptions(s string) (o AlignOptions, cues transcript.CueOptions, err error) {
 	cues = transcript.DefaultCueOptions
 	if s = strings.TrimSpace(s); s != "" && s != "null" {
-		d := json.NewDecoder(strings.NewReader(s))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&o); err != nil {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &raw); err != nil {
 			return o, cues, errorf(CodeOptions, "align options: %v", err)
+		}
+		for k, v := range raw {
+			switch k {
+			case "format":
+				err = json.Unmarshal(v, &o.Format)
+			case "name":
+				err = json.Unmarshal(v, &o.Name)
+			default:
+				if l, ok := transcript.LookupCueLimit(k); !ok || l.JSON != k {
+					return o, cues, errorf(CodeOptions, "align options: unknown key %q", k)
+				}
+				err = cues.Set(k, string(v))
+			}
+			if err != nil {
+				return o, cues, errorf(CodeOptions, "align options: %v", err)
+			}
 		}
 	}
 	if o.Format == "" {
@@ -50,32 +65,6 @@ func ParseAlignOptions(s string) (o AlignOptions, cues transcript.CueOptions, er
 	}
 	if !transcript.KnownAlign(o.Format) {
 		return o, cues, errorf(CodeOptions, "align options: unknown format %q; want one of %s", o.Format, strings.Join(transcript.AlignFormats, ", "))
-	}
-	for _, f := range []struct {
-		name string
-		v    *int
-		p    *int
-	}{{"maxChars", o.MaxChars, &cues.MaxLineChars}, {"maxLines", o.MaxLines, &cues.MaxLines}} {
-		if f.v == nil {
-			continue
-		}
-		if *f.v < 1 || *f.v > 1000 {
-			return o, cues, errorf(CodeOptions, "align options: %s %d: want a whole number from 1 to 1000", f.name, *f.v)
-		}
-		*f.p = *f.v
-	}
-	for _, f := range []struct {
-		name string
-		v    *float64
-		p    *float64
-	}{{"maxSeconds", o.MaxSeconds, &cues.MaxDuration}, {"minPause", o.MinPause, &cues.MinPause}} {
-		if f.v == nil {
-			continue
-		}
-		if !(*f.v > 0 && *f.v <= 3600) {
-			return o, cues, errorf(CodeOptions, "align options: %s %g: want seconds, more than 0 and at most 3600", f.name, *f.v)
-		}
-		*f.p = *f.v
 	}
 	return o, cues, nil
 }

@@ -63,11 +63,15 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	model := fs.String("model", "", "model file (default: the embedded English model)")
 	format := fs.String("format", "srt", "output format: "+strings.Join(alignFormats, ", "))
 	out := fs.String("o", "", "write the output to `FILE` (replaced only when done)")
-	o := defaultCueOptions
-	fs.IntVar(&o.MaxLineChars, "max-chars", o.MaxLineChars, "subtitles: characters per line at most")
-	fs.IntVar(&o.MaxLines, "max-lines", o.MaxLines, "subtitles: lines per cue at most")
-	fs.Float64Var(&o.MaxDuration, "max-seconds", o.MaxDuration, "subtitles: seconds a cue stays on screen at most")
-	fs.Float64Var(&o.MinPause, "min-pause", o.MinPause, "subtitles: a pause this long (seconds) always ends a cue")
+	o := transcript.DefaultCueOptions
+	for _, l := range transcript.CueLimits {
+		fs.Func(l.Flag, fmt.Sprintf("%s (default %s)", l.Help, l.Value(&o)), func(v string) error {
+			if err := o.Set(l.Flag, v); err != nil {
+				return fmt.Errorf("--%v", err)
+			}
+			return nil
+		})
+	}
 	beam := fs.Float64("beam", 400, "long audio: prune the search of a stretch between anchors too long to search exactly, keeping paths this far (log units) below the best at each frame")
 	low := fs.Float64("low-score", asr.DefaultLowScore, "flag words whose mean log-probability per frame is below this")
 	quiet := fs.Bool("quiet", false, "no warnings about flagged words")
@@ -95,10 +99,6 @@ func runAlign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("AUDIO and TEXT cannot both be stdin")
 	case !contains(alignFormats, *format):
 		return usageErr("unknown --format %q; want one of %s", *format, strings.Join(alignFormats, ", "))
-	case o.MaxLineChars < 1 || o.MaxLines < 1:
-		return usageErr("--max-chars and --max-lines must be at least 1")
-	case o.MaxDuration <= 0 || o.MinPause <= 0:
-		return usageErr("--max-seconds and --min-pause must be positive")
 	case *beam <= 0 || *low >= 0:
 		return usageErr("--beam must be positive and --low-score negative")
 	}

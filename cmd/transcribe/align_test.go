@@ -61,7 +61,7 @@ func TestGoldenAlign(t *testing.T) {
 		}
 		got := stable(r.stdout)
 		checkGolden(t, "default_align_hello."+c.format, got)
-		o := defaultCueOptions
+		o := transcript.DefaultCueOptions
 		if c.flags != nil {
 			o.MaxLineChars, o.MaxLines = 16, 1
 		}

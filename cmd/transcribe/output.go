@@ -61,8 +61,6 @@ func fixed3(v float64) string {
 // (WebVTT, sep '.'): transcript.Timestamp.
 func timestamp(sec float64, sep byte) string { return transcript.Timestamp(sec, sep) }
 
-var defaultCueOptions = transcript.DefaultCueOptions
-
 // An outputSink receives the records of a batch in input order.
 type outputSink interface {
 	write(i int, record []byte) error
