@@ -11,8 +11,8 @@ import (
 // max_chars field, the page's maxChars option. CueLimits is the one table
 // of them; CueOptions.Set parses and range-checks a value.
 type CueLimit struct {
-	Flag, Form, JSON string // --flag, form or query field, JSON key
-	Help             string // for the CLI; a `NAME` in it names the value
+	Flag, Form, JSON string  // --flag, form or query field, JSON key
+	Help             string  // for the CLI; a `NAME` in it names the value
 	Int              bool    // a whole number from Min to Max; else seconds, more than Min and at most Max
 	Min, Max         float64 // the accepted range
 	field            func(*CueOptions) any
