@@ -22,11 +22,8 @@ func TestTranscribeReaderMatchesWhole(t *testing.T) {
 		bursts = append(bursts, 0.5+rng.Float64()*4)
 	}
 	x, _ := speechLike(rng, 16000, bursts, 0.2+rng.Float64()*0.6)
-	var wav bytes.Buffer
-	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
-		t.Fatal(err)
-	}
-	p, err := audio.Decode(bytes.NewReader(wav.Bytes()))
+	wav := wavBytes(t, x)
+	p, err := audio.Decode(bytes.NewReader(wav))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +34,7 @@ func TestTranscribeReaderMatchesWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := audio.NewReader(bytes.NewReader(wav.Bytes()), audio.DefaultDecodeOptions())
+	src, err := audio.NewReader(bytes.NewReader(wav), audio.DefaultDecodeOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +60,9 @@ func TestTranscribeReaderReadError(t *testing.T) {
 	m := randomModel(t, smallConfig(), 32)
 	rng := rand.New(rand.NewPCG(32, 32))
 	x, _ := speechLike(rng, 16000, []float64{3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, 0.5)
-	var wav bytes.Buffer
-	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
-		t.Fatal(err)
-	}
+	wav := wavBytes(t, x)
 	boom := errors.New("disk gone")
-	r := io.MultiReader(bytes.NewReader(wav.Bytes()[:44+60*16000*2]), errReader{boom})
+	r := io.MultiReader(bytes.NewReader(wav[:44+60*16000*2]), errReader{boom})
 	src, err := audio.NewReader(r, audio.DefaultDecodeOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -96,11 +90,8 @@ func TestAlignReaderMatchesAlign(t *testing.T) {
 		bursts = append(bursts, 2+rng.Float64()*3)
 	}
 	x, _ := speechLike(rng, 16000, bursts, 0.6)
-	var wav bytes.Buffer
-	if err := audio.EncodeWAV(&wav, x, 16000); err != nil {
-		t.Fatal(err)
-	}
-	p, err := audio.Decode(bytes.NewReader(wav.Bytes()))
+	wav := wavBytes(t, x)
+	p, err := audio.Decode(bytes.NewReader(wav))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +104,7 @@ func TestAlignReaderMatchesAlign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := audio.NewReader(bytes.NewReader(wav.Bytes()), audio.DefaultDecodeOptions())
+	src, err := audio.NewReader(bytes.NewReader(wav), audio.DefaultDecodeOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,4 +119,14 @@ func TestAlignReaderMatchesAlign(t *testing.T) {
 	if len(SplitAtPauses(x, 16000, r.o.VAD)) < 5 {
 		t.Error("the test does not cross spans")
 	}
+}
+
+// wavBytes is x as a 16 kHz 16-bit WAV file.
+func wavBytes(t *testing.T, x []float32) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := audio.EncodeWAV(&b, x, 16000); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
