@@ -385,24 +385,38 @@ func nextFound(at *alignText, i int) int {
 }
 
 // Energy snapping: a word's edge found from the posteriors is moved to the
-// nearest place where the signal's energy crosses a silence threshold, when
-// there is one within reach: snapReach seconds forward (or snapBack back)
-// for an end, the mirror for a start. The threshold is snapFloorDB over the
-// local floor or snapPeakDB under the word's loudest frame, whichever is
-// higher; an edge stops at the first of two quiet frames in a row. The
-// floor is the 10th percentile of 10 ms frame energies on the edge's own
-// side, between the word and its neighbour within snapContext seconds (so
-// that noise before a word and silence after it each set their edge's
-// threshold), or over both sides when that stretch is shorter than
-// snapMinSide frames. In continuous speech, with no quiet between words, an edge
-// moves to the next word's first label at most.
+// edge of the longest quiet stretch within reach that holds or follows the
+// word's last frame (for an end; precedes its first, for a start): up to
+// snapReach seconds forward (snapBack back) of an end, the mirror for a
+// start, never past the neighbouring words' labels. So a stop's closure
+// inside "up" or "stop", shorter than the pause after the word, does not end
+// it, a closure before the posteriors' last frame (a release the network
+// heard) does not either, however long, and a click in the pause does not
+// start the next word. A frame is quiet under the
+// threshold, or in a run of fewer than snapMinLoud loud frames between
+// quiet ones; the threshold is snapFloorDB over the floor of the edge's
+// own side or snapPeakDB under the word's loudest frame, whichever is
+// higher. The floor is the background next to the word: past the first
+// frame snapTailDB under the word's peak, the 10th percentile of up to
+// snapFloorFrames frames, stopping where the level drops snapStepDB under
+// the median of the 5 frames before (a background that steps down, as
+// when noise gives way to digital silence, is measured on the word's side
+// of the step). With fewer than 5 such frames, it is the 10th percentile
+// of the side up to the neighbour within snapContext seconds. With no
+// quiet stretch of two frames within reach (continuous speech), an edge
+// stays where the posteriors put it. The constants were calibrated on the
+// alignment bench's training split (scripts/bench/align.sh, -split train).
 const (
-	snapReach   = 0.50
-	snapBack    = 0.15
-	snapContext = 1.0
-	snapFloorDB = 10.0
-	snapPeakDB  = 35.0
-	snapMinSide = 10 // energy frames (0.1 s)
+	snapReach       = 0.50
+	snapBack        = 0.15
+	snapContext     = 1.0
+	snapFloorDB     = 6.0
+	snapPeakDB      = 35.0
+	snapMinSide     = 10 // energy frames (0.1 s)
+	snapMinLoud     = 3  // energy frames
+	snapTailDB      = 20.0
+	snapFloorFrames = 50
+	snapStepDB      = 20.0
 )
 
 // pct10 returns the 10th percentile of x (not empty).
@@ -440,6 +454,75 @@ func (e *energies) frame(t float64) int {
 	return min(max(0, int(t/e.hop)), len(e.db)-1)
 }
 
+// floorBeside returns the background level next to a word whose loudest
+// frame is peak dB, walking from frame f in direction dir (+1 after the
+// word, -1 before it) up to frame lim (excluded); ok is false when fewer
+// than 5 frames of background are found.
+func (e *energies) floorBeside(f, dir, lim int, peak float64) (float64, bool) {
+	for f != lim && float64(e.db[f]) > peak-snapTailDB {
+		f += dir
+	}
+	var w []float32
+	for ; f != lim && len(w) < snapFloorFrames; f += dir {
+		if len(w) >= 5 {
+			m := slices.Clone(w[len(w)-5:])
+			slices.Sort(m)
+			if float64(e.db[f]) < float64(m[2])-snapStepDB {
+				break
+			}
+		}
+		w = append(w, e.db[f])
+	}
+	if len(w) < 5 {
+		return 0, false
+	}
+	return pct10(w), true
+}
+
+// longestQuiet returns the longest stretch [s, t) of quiet frames within
+// frames [f0, f1] (see snapMinLoud) that reaches into [g0, g1], of at
+// least two frames (one at either end of the audio); ok is false when there
+// is none.
+func (e *energies) longestQuiet(f0, f1, g0, g1 int, thr float64) (s, t int, ok bool) {
+	if f1 < f0 {
+		return 0, 0, false
+	}
+	quiet := make([]bool, f1-f0+1)
+	for f := f0; f <= f1; {
+		if float64(e.db[f]) < thr {
+			quiet[f-f0] = true
+			f++
+			continue
+		}
+		r := f
+		for f <= f1 && float64(e.db[f]) >= thr {
+			f++
+		}
+		if f-r < snapMinLoud && r > f0 && f <= f1 {
+			for k := r; k < f; k++ {
+				quiet[k-f0] = true
+			}
+		}
+	}
+	s, t = -1, -1
+	for f := f0; f <= f1; {
+		if !quiet[f-f0] {
+			f++
+			continue
+		}
+		r := f
+		for f <= f1 && quiet[f-f0] {
+			f++
+		}
+		// Two frames at least, or one at an end of the audio.
+		long := f-r >= 2 || r == 0 || f == len(e.db)
+		if f-1 >= g0 && r <= g1 && long && f-r > t-s {
+			s, t = r, f
+		}
+	}
+	return s, t, s >= 0
+}
+
 // snap moves a word's edges [start, end] to the energy edges around them,
 // keeping start >= lo and end <= hi (seconds).
 func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
@@ -449,61 +532,34 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 	a, b := e.frame(start), e.frame(end-1e-9)
 	c0, c1 := e.frame(start-snapContext), e.frame(end+snapContext)
 	floor := pct10(e.db[c0 : c1+1])
-	// Each edge has its own floor, that of the stretch beside it up to the
-	// neighbouring word (noise before a word, silence after it), when
-	// that stretch has snapMinSide of frames.
+	// The side's floor, when the background next to the word cannot be
+	// measured.
 	side := func(f0, f1 int) float64 {
 		if f1-f0 < snapMinSide {
 			return floor
 		}
 		return pct10(e.db[f0:f1])
 	}
-	floorStart := side(max(c0, e.frame(lo)), a)
-	floorEnd := side(b+1, min(c1, e.frame(hi))+1)
 	peak := float64(slices.Max(e.db[a : b+1]))
+	hiF, loF := min(e.frame(hi), len(e.db)-1), max(e.frame(lo), 0)
+	floorEnd, ok := e.floorBeside(b, 1, hiF, peak)
+	if !ok {
+		floorEnd = side(b+1, min(c1, e.frame(hi))+1)
+	}
+	floorStart, ok := e.floorBeside(a, -1, loF, peak)
+	if !ok {
+		floorStart = side(max(c0, e.frame(lo)), a)
+	}
 	thrStart := max(floorStart+snapFloorDB, peak-snapPeakDB)
 	thrEnd := max(floorEnd+snapFloorDB, peak-snapPeakDB)
-	thr := thrEnd
-	loud := func(f int) bool { return f >= 0 && f < len(e.db) && float64(e.db[f]) >= thr }
-	quiet := func(f, dir int) bool { return !loud(f) && !loud(f+dir) }
-	// End: the last loud frame before two quiet ones, searched forward
-	// from b when b is loud, else backward.
-	newEnd := end
-	if loud(b) {
-		lim := min(e.frame(min(end+snapReach, hi)), len(e.db)-1)
-		for f := b + 1; f <= lim; f++ {
-			if quiet(f, 1) {
-				newEnd = float64(f) * e.hop
-				break
-			}
-		}
-	} else {
-		lim := max(e.frame(end-snapBack), a)
-		for f := b - 1; f >= lim; f-- {
-			if loud(f) {
-				newEnd = float64(f+1) * e.hop
-				break
-			}
-		}
+	newStart, newEnd := start, end
+	endLim := min(e.frame(min(end+snapReach, hi)), len(e.db)-1)
+	if s, _, ok := e.longestQuiet(max(a+1, e.frame(end-snapBack)), endLim, b, endLim, thrEnd); ok {
+		newEnd = float64(s) * e.hop
 	}
-	thr = thrStart
-	newStart := start
-	if loud(a) {
-		lim := max(e.frame(max(start-snapReach, lo)), 0)
-		for f := a - 1; f >= lim; f-- {
-			if quiet(f, -1) {
-				newStart = float64(f+1) * e.hop
-				break
-			}
-		}
-	} else {
-		lim := min(e.frame(start+snapBack), b)
-		for f := a + 1; f <= lim; f++ {
-			if loud(f) {
-				newStart = float64(f) * e.hop
-				break
-			}
-		}
+	startLim := max(e.frame(max(start-snapReach, lo)), 0)
+	if _, t, ok := e.longestQuiet(startLim, min(b-1, e.frame(start+snapBack)), startLim, a, thrStart); ok {
+		newStart = float64(t) * e.hop
 	}
 	newStart = max(newStart, lo)
 	newEnd = min(newEnd, max(hi, newStart))

@@ -258,6 +258,100 @@ func TestAlignEnergySnap(t *testing.T) {
 	}
 }
 
+// TestAlignSnapPauses: an edge goes to the longest quiet stretch within
+// reach, so a stop's closure does not end a word and a click in a pause
+// does not start one; the floor is the background next to the word, so a
+// word in noise that steps down to digital silence ends where the word
+// does, not at the step.
+func TestAlignSnapPauses(t *testing.T) {
+	const rate = 16000
+	rng := rand.New(rand.NewPCG(3, 4))
+	// signal returns audio of the given seconds whose level at second ts
+	// is level(ts): "tone", "noise" (-47 dBFS), "burst" (-20 dBFS noise)
+	// or anything else for digital silence (-90 dBFS).
+	signal := func(seconds float64, level func(ts float64) string) []float32 {
+		x := make([]float32, int(seconds*rate))
+		for i := range x {
+			switch level(float64(i) / rate) {
+			case "tone":
+				x[i] = float32(0.3 * math.Sin(float64(i)*0.2))
+			case "noise":
+				x[i] = float32(0.0045 * rng.NormFloat64())
+			case "burst":
+				x[i] = float32(0.1 * rng.NormFloat64())
+			default:
+				x[i] = float32(3e-5 * rng.NormFloat64())
+			}
+		}
+		return x
+	}
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 0.011 }
+	in := func(ts, a, b float64) bool { return ts >= a && ts < b }
+
+	// "up": a vowel 0.5-0.8 s, a 70 ms closure, a 50 ms release, a pause
+	// to 2.0 s and the next word.
+	e := newEnergies(signal(3, func(ts float64) string {
+		switch {
+		case in(ts, 0.5, 0.8), in(ts, 2.0, 2.5):
+			return "tone"
+		case in(ts, 0.87, 0.92):
+			return "burst"
+		}
+		return ""
+	}), rate)
+	if _, end := e.snap(0.55, 0.75, 0, 2.0); !near(end, 0.92) {
+		t.Errorf("closure: end %.3f, want 0.92 (after the release)", end)
+	}
+	// In running speech a closure can outlast the pause between words:
+	// "quick brown" with the /k/ closed 0.36-0.40 s, released 0.40-0.46 s,
+	// 20 ms of pause and "brown" from 0.48 s. The pause that counts is the
+	// one after the posteriors' last frame of the word (the release, at
+	// 0.45 s), not the longest before it.
+	e = newEnergies(signal(1, func(ts float64) string {
+		switch {
+		case in(ts, 0.1, 0.36), in(ts, 0.48, 0.9):
+			return "tone"
+		case in(ts, 0.40, 0.46):
+			return "burst"
+		}
+		return ""
+	}), rate)
+	if _, end := e.snap(0.15, 0.45, 0, 0.5); !near(end, 0.46) {
+		t.Errorf("closure longer than the pause: end %.3f, want 0.46", end)
+	}
+	if start, _ := e.snap(0.5, 0.85, 0.46, 1); !near(start, 0.48) {
+		t.Errorf("after the closure: start %.3f, want 0.48", start)
+	}
+	// A 20 ms click at 1.52 s in the pause between words at 0.5-1.0 and
+	// 1.6-2.0 s: the second word, placed from 1.48 s, starts at 1.6.
+	e = newEnergies(signal(3, func(ts float64) string {
+		switch {
+		case in(ts, 0.5, 1.0), in(ts, 1.6, 2.0):
+			return "tone"
+		case in(ts, 1.52, 1.54):
+			return "burst"
+		}
+		return ""
+	}), rate)
+	if start, _ := e.snap(1.48, 1.9, 1.0, 3); !near(start, 1.6) {
+		t.Errorf("click: start %.3f, want 1.6", start)
+	}
+	// A word at 0.5-1.0 s in noise from 0.2 to 1.3 s, digital silence
+	// around it: its edges are where the word leaves the noise.
+	e = newEnergies(signal(2.5, func(ts float64) string {
+		switch {
+		case in(ts, 0.5, 1.0):
+			return "tone"
+		case in(ts, 0.2, 1.3):
+			return "noise"
+		}
+		return ""
+	}), rate)
+	if start, end := e.snap(0.55, 0.95, 0, 2.5); !near(start, 0.5) || !near(end, 1.0) {
+		t.Errorf("noise then silence: [%.3f, %.3f], want [0.5, 1.0]", start, end)
+	}
+}
+
 // newEnergies measures all of x at once.
 func newEnergies(x []float32, rate int) *energies {
 	e := newEnergyMeter(rate)
