@@ -58,6 +58,15 @@ import (
 
 const rate = 16000
 
+// strictTruth (-truth strict, the default): see bounds. -truth energy is
+// the bench's first truth, kept to compare with earlier figures.
+var strictTruth = true
+
+const (
+	maxInnerQuiet    = 15 // frames (0.15 s)
+	digitalSilenceDB = -100.0
+)
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: align build|ours|score|ctm|long ...")
@@ -73,8 +82,10 @@ func main() {
 	split := fs.String("split", "dev", "build: dev (held-out speakers: FSDD nicolas, speech-commands-dev) or train (FSDD's other speakers, speech-commands-train), for calibration")
 	beam := fs.Float64("beam", 0, "alignment beam of long stretches with no anchor (0: asr default)")
 	raw := fs.Bool("raw", false, "ours: the Viterbi path's label frames, edges not refined (asr.AlignOptions.Raw)")
+	truth := fs.String("truth", "strict", "build: strict (the floor leaves out the MP3 decoder's digital silence; clips with 0.15 s of quiet inside the word are skipped) or energy (the first truth: any clip the threshold finds a word in)")
 	seconds := fs.Float64("seconds", 3600, "length of the long file (long)")
 	fs.Parse(os.Args[2:])
+	strictTruth = *truth == "strict"
 	var err error
 	switch os.Args[1] {
 	case "build":
@@ -139,6 +150,14 @@ func decode(path string) ([]float32, error) {
 // floor there, so the edge found would be the clip's). For a trimmed clip (FSDD's are cut to
 // the word by their authors, so most of their frames are speech and the
 // 10th percentile is not a noise floor) the threshold is the 35 dB one.
+//
+// With strictTruth (the default) the floor leaves out frames of digital
+// silence (under -100 dB): the MP3 decoder's padding at the ends of a Speech
+// Commands clip, whose zeros made the 10th percentile fall to -120 dB, so
+// that the 35 dB threshold, not the clip's own background, decided, and
+// the word's "start" could fall inside a steady background; and a clip whose
+// word holds 0.15 s or more of quiet is skipped (a stop's closure is
+// shorter: two sounds, a breath or a click beside the word, were taken in).
 func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 	hop := rate / 100
 	n := len(x) / hop
@@ -153,9 +172,19 @@ func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 		}
 		db[i] = 10 * math.Log10(s/float64(hop)+1e-12)
 	}
-	sorted := slices.Clone(db)
+	// Frames of digital silence (the MP3 decoder's padding at either end
+	// of a clip) are not the clip's background: left out of the floor.
+	var sorted []float64
+	for _, v := range db {
+		if v > digitalSilenceDB || !strictTruth {
+			sorted = append(sorted, v)
+		}
+	}
+	if len(sorted) < 5 {
+		return 0, 0, false
+	}
 	sort.Float64s(sorted)
-	peak, floor := sorted[n-1], sorted[n/10]
+	peak, floor := sorted[len(sorted)-1], sorted[len(sorted)/10]
 	thr := peak - 35
 	if !trimmed {
 		if peak-floor < 20 {
@@ -192,6 +221,22 @@ func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 	// the word's.
 	if !trimmed && (a < 3 || b > n-4) {
 		return 0, 0, false
+	}
+	if strictTruth {
+		// One word, one stretch of sound: no quiet of maxInnerQuiet or
+		// more inside it (a stop's closure is shorter; a longer one
+		// means a second sound event, a breath or a click, was taken in).
+		q := 0
+		for i := a; i <= b; i++ {
+			if db[i] < thr {
+				q++
+				if q >= maxInnerQuiet {
+					return 0, 0, false
+				}
+			} else {
+				q = 0
+			}
+		}
 	}
 	return float64(a*hop) / rate, float64((b+1)*hop) / rate, true
 }
@@ -276,7 +321,7 @@ func build(data, out, split string, nFiles, nWords int, seed uint64) error {
 		}
 		fmt.Fprintln(&ctl, id)
 	}
-	fmt.Fprintf(os.Stderr, "built %d files, %d words, %.1f s of audio; %d clips skipped (too noisy for an energy boundary)\n", nFiles, nFiles*nWords, total, skipped)
+	fmt.Fprintf(os.Stderr, "built %d files, %d words, %.1f s of audio; %d clips skipped (too noisy for an energy boundary, or two sounds)\n", nFiles, nFiles*nWords, total, skipped)
 	if err := os.WriteFile(filepath.Join(out, "ctl"), []byte(ctl.String()), 0o644); err != nil {
 		return err
 	}
