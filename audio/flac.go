@@ -16,21 +16,12 @@ import (
 // frames actually decoded.
 const maxFLACSamples = 1 << 30
 
-// decodeFLAC decodes a whole FLAC stream. github.com/mewkiz/flac reads only
-// what the stream holds; panics inside it on hostile input are turned into a
-// *FormatError. A stream that ends early (inside a frame, or before the
-// sample count of its STREAMINFO) keeps the frames before the cut and says
-// so in PCM.Truncated; one that ends before its first frame is
-// io.ErrUnexpectedEOF.
-func decodeFLAC(r io.Reader, channel int) (*PCM, error) {
-	src, err := newFLACSource(r, channel)
-	if err != nil {
-		return nil, err
-	}
-	return readAllSource(src, src.rate, src.channels, int(min(src.announced, 1<<22)))
-}
-
 // flacSource decodes a FLAC stream a frame at a time (a sampleSource).
+// github.com/mewkiz/flac reads only what the stream holds; panics inside it
+// on hostile input are turned into a *FormatError. A stream that ends early
+// (inside a frame, or before the sample count of its STREAMINFO) keeps the
+// frames before the cut and says so in PCM.Truncated; one that ends before
+// its first frame is io.ErrUnexpectedEOF.
 type flacSource struct {
 	stream         *flac.Stream
 	channel        int

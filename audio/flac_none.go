@@ -12,8 +12,6 @@ func errNoFLAC() error {
 	return formatErr("flac", "FLAC is not decoded by this build (built with -tags noflac)")
 }
 
-func decodeFLAC(io.Reader, int) (*PCM, error) { return nil, errNoFLAC() }
-
 func flacConfig(io.Reader) (Config, error) { return Config{}, errNoFLAC() }
 
 type flacSource struct {

@@ -82,22 +82,14 @@ func skipID3(br *bufio.Reader) error {
 	return nil
 }
 
-// decodeMP3 decodes a whole MPEG-1 or MPEG-2 layer III stream with
-// github.com/hajimehoshi/go-mp3 (which always yields 16-bit stereo; a mono
-// stream comes out as two equal channels). A stream cut inside a frame is
-// decoded up to its last whole frame, as sox and ffmpeg do; PCM.Truncated
-// stays nil, since MP3 frames do not announce the stream's length. The
-// MPEG sample rates (8 to 48 kHz) all lie within [MinRate, MaxRate]. Panics
-// inside the decoder on hostile input become a *FormatError.
-func decodeMP3(br *bufio.Reader, channel int) (*PCM, error) {
-	src, err := newMP3Source(br, channel)
-	if err != nil {
-		return nil, err
-	}
-	return readAllSource(src, src.rate, src.channels, 0)
-}
-
-// mp3Source decodes an MP3 stream a few frames at a time (a sampleSource).
+// mp3Source decodes an MPEG-1 or MPEG-2 layer III stream a few frames at a
+// time (a sampleSource) with github.com/hajimehoshi/go-mp3 (which always
+// yields 16-bit stereo; a mono stream comes out as two equal channels). A
+// stream cut inside a frame is decoded up to its last whole frame, as sox
+// and ffmpeg do; PCM.Truncated stays nil, since MP3 frames do not announce
+// the stream's length. The MPEG sample rates (8 to 48 kHz) all lie within
+// [MinRate, MaxRate]. Panics inside the decoder on hostile input become a
+// *FormatError.
 type mp3Source struct {
 	d              *mp3.Decoder
 	channel        int

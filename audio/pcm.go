@@ -232,24 +232,14 @@ func Decode(r io.Reader) (*PCM, error) {
 	return DecodeWithOptions(r, DefaultDecodeOptions())
 }
 
-// DecodeWithOptions is Decode with a channel choice and raw-PCM support.
+// DecodeWithOptions is Decode with a channel choice and raw-PCM support:
+// a Reader read to the end.
 func DecodeWithOptions(r io.Reader, o DecodeOptions) (*PCM, error) {
-	if o.Raw != nil {
-		return decodeRaw(r, *o.Raw, o.Channel)
-	}
-	br := bufio.NewReaderSize(r, 4096)
-	kind, err := sniff(br)
+	rd, err := NewReader(r, o)
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case "wav":
-		return decodeWAV(br, o.Channel)
-	case "mp3":
-		return decodeMP3(br, o.Channel)
-	default:
-		return decodeFLAC(br, o.Channel)
-	}
+	return rd.ReadAll()
 }
 
 // DecodeConfig reads only the header of a WAV, FLAC or MP3 stream. For MP3
@@ -490,14 +480,6 @@ func checkChannel(format string, channel, channels int) error {
 		return formatErr(format, "channel %d requested from a %d-channel stream", channel, channels)
 	}
 	return nil
-}
-
-func decodeRaw(r io.Reader, f RawFormat, channel int) (*PCM, error) {
-	if err := checkRaw(f, channel); err != nil {
-		return nil, err
-	}
-	w := newRawReader(r, f, channel)
-	return readAllSource(w, f.Rate, f.Channels, 0)
 }
 
 // checkRaw refuses a raw format or channel choice Decode cannot read.

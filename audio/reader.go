@@ -13,22 +13,6 @@ type sampleSource interface {
 	truncated() *TruncatedError
 }
 
-// readAllSource reads all of src into a PCM, with room for hint samples.
-func readAllSource(src sampleSource, rate, channels, hint int) (*PCM, error) {
-	out := make([]float32, 0, hint)
-	for {
-		b, err := src.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b...)
-	}
-	return &PCM{Samples: out, Rate: rate, Channels: channels, Truncated: src.truncated()}, nil
-}
-
 // A Reader delivers a recording's samples in order, mono (or the chosen
 // channel) as Decode returns them, decoding WAV, FLAC, MP3 and raw PCM as
 // they are read, so that a long recording is never all in memory.

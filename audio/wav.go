@@ -230,20 +230,6 @@ func eofToUnexpected(err error) error {
 	return err
 }
 
-func decodeWAV(r io.Reader, channel int) (*PCM, error) {
-	w, err := newWAVReader(r, channel)
-	if err != nil {
-		return nil, err
-	}
-	hint := 0
-	if w.h.dataSize > 0 {
-		// Room for what the header announces, within reason: a lying
-		// header must not allocate gigabytes up front.
-		hint = int(min(w.h.dataSize/int64(w.h.blockAlign), 1<<26))
-	}
-	return readAllSource(w, w.h.rate, w.h.channels, hint)
-}
-
 // wavReader converts a WAV's data chunk a block at a time (a
 // sampleSource), so that memory is one block, not the file's bytes.
 type wavReader struct {
