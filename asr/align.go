@@ -191,7 +191,7 @@ func (r *Recognizer) align(x []float32, rate int, read func([]float32) (int, err
 	}
 	fs := r.m.Config.FrontEnd.FrameSeconds()
 	var al *ctc.Alignment
-	if need := minLabelFrames(at.target); need > len(lp) {
+	if need := ctc.MinFrames(at.target); need > len(lp) {
 		err = &ctc.InfeasibleError{Frames: len(lp), Needed: need}
 	} else if float64(len(lp))*float64(2*len(at.target)+1) <= exactMaxBytes {
 		al, err = ctc.ForcedAlign(lp, at.target, r.vocab.blank)
@@ -402,7 +402,8 @@ func nextFound(at *alignText, i int) int {
 // the median of the 5 frames before (a background that steps down, as
 // when noise gives way to digital silence, is measured on the word's side
 // of the step). With fewer than 5 such frames, it is the 10th percentile
-// of the side up to the neighbour within snapContext seconds. With no
+// of the side up to the neighbour within snapContext seconds (of both
+// sides, when that is shorter than snapMinSide frames). With no
 // quiet stretch of two frames within reach (continuous speech), an edge
 // stays where the posteriors put it. The constants were calibrated on the
 // alignment bench's training split (scripts/bench/align.sh, -split train).
@@ -465,8 +466,9 @@ func (e *energies) floorBeside(f, dir, lim int, peak float64) (float64, bool) {
 	var w []float32
 	for ; f != lim && len(w) < snapFloorFrames; f += dir {
 		if len(w) >= 5 {
-			m := slices.Clone(w[len(w)-5:])
-			slices.Sort(m)
+			var m [5]float32
+			copy(m[:], w[len(w)-5:])
+			slices.Sort(m[:])
 			if float64(e.db[f]) < float64(m[2])-snapStepDB {
 				break
 			}
@@ -531,12 +533,11 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 	}
 	a, b := e.frame(start), e.frame(end-1e-9)
 	c0, c1 := e.frame(start-snapContext), e.frame(end+snapContext)
-	floor := pct10(e.db[c0 : c1+1])
 	// The side's floor, when the background next to the word cannot be
-	// measured.
+	// measured; both sides' when the side is short.
 	side := func(f0, f1 int) float64 {
 		if f1-f0 < snapMinSide {
-			return floor
+			return pct10(e.db[c0 : c1+1])
 		}
 		return pct10(e.db[f0:f1])
 	}
@@ -595,16 +596,4 @@ func (v *charVocab) core(lp [][]float32, al *ctc.Alignment, first, last int) (in
 		b0, b1 = c0, last
 	}
 	return al.Tokens[b0].Start, al.Tokens[b1].End
-}
-
-// minLabelFrames is the number of frames target needs: one per label and
-// one more between equal neighbours.
-func minLabelFrames(target []int) int {
-	n := len(target)
-	for i := 1; i < len(target); i++ {
-		if target[i] == target[i-1] {
-			n++
-		}
-	}
-	return n
 }

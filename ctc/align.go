@@ -73,15 +73,15 @@ func checkAlignInput(logProbs [][]float32, target []int, blank int) error {
 			return &TargetError{Pos: i, Label: l, Reason: "equal to the blank"}
 		}
 	}
-	if n := minFrames(target); n > len(logProbs) {
+	if n := MinFrames(target); n > len(logProbs) {
 		return &InfeasibleError{Frames: len(logProbs), Needed: n}
 	}
 	return nil
 }
 
-// minFrames is the number of frames target needs: one per label plus one
+// MinFrames is the number of frames target needs: one per label plus one
 // blank between each pair of equal neighbours.
-func minFrames(target []int) int {
+func MinFrames(target []int) int {
 	n := len(target)
 	for i := 1; i < len(target); i++ {
 		if target[i] == target[i-1] {
@@ -158,7 +158,7 @@ func (v *viterbi) run(logProbs [][]float32, target []int, blank int, freeEnd boo
 		end = S - 2
 	}
 	if math.IsInf(prev[end], -1) {
-		return 0, &InfeasibleError{Frames: T, Needed: minFrames(target)}
+		return 0, &InfeasibleError{Frames: T, Needed: MinFrames(target)}
 	}
 	return end, nil
 }
@@ -297,7 +297,7 @@ func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Al
 			}
 		}
 		if math.IsInf(best, -1) {
-			return nil, &InfeasibleError{Frames: T, Needed: minFrames(target)}
+			return nil, &InfeasibleError{Frames: T, Needed: MinFrames(target)}
 		}
 		// Prune to [plo, phi) and keep those back pointers only.
 		plo, phi := nlo, nhi
@@ -324,7 +324,7 @@ func alignBeam(logProbs [][]float32, target []int, blank int, beam float64) (*Al
 		end = S - 2
 	}
 	if math.IsInf(at(end), -1) {
-		return nil, &InfeasibleError{Frames: T, Needed: minFrames(target)}
+		return nil, &InfeasibleError{Frames: T, Needed: MinFrames(target)}
 	}
 	a := &Alignment{Path: make([]int, T), Scores: make([]float32, T), Tokens: make([]AlignedToken, L)}
 	s := end

@@ -259,9 +259,9 @@ func TestAlignLongBadData(t *testing.T) {
 		target := randTarget(rng, 1+rng.IntN(T+5), V, blank)
 		W := 1 + rng.IntN(50)
 		a, err := AlignLong(lp, target, blank, LongOptions{Beam: float64(W)})
-		if minFrames(target) > T {
+		if MinFrames(target) > T {
 			if !errors.Is(err, ErrInfeasible) {
-				t.Fatalf("trial %d: %d labels need %d > %d frames, err %v", trial, len(target), minFrames(target), T, err)
+				t.Fatalf("trial %d: %d labels need %d > %d frames, err %v", trial, len(target), MinFrames(target), T, err)
 			}
 			continue
 		}
