@@ -158,10 +158,7 @@ func TestAlignBadInput(t *testing.T) {
 func TestAlignLongAudio(t *testing.T) {
 	m := randomModel(t, smallConfig(), 26)
 	rng := rand.New(rand.NewPCG(26, 26))
-	var bursts []float64
-	for range 25 {
-		bursts = append(bursts, 2+rng.Float64()*3)
-	}
+	bursts := randomBursts(rng, 25, 2, 3)
 	x, _ := speechLike(rng, 16000, bursts, 0.6)
 	r := NewRecognizer(m, Options{})
 	text := ""

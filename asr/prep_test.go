@@ -8,6 +8,15 @@ import (
 	"testing"
 )
 
+// randomBursts returns n burst lengths in seconds, each lo plus up to span.
+func randomBursts(rng *rand.Rand, n int, lo, span float64) []float64 {
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = lo + rng.Float64()*span
+	}
+	return b
+}
+
 // speechLike returns rate*secs samples: bursts of a 300 Hz tone ("speech")
 // between quiet gaps, with a little white noise throughout. The tone's
 // loudness swings by 20 dB four times a second, as syllables do: a steady
@@ -32,10 +41,7 @@ func speechLike(rng *rand.Rand, rate int, bursts []float64, gap float64) (x []fl
 func TestSplitAtPausesCutsInPauses(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const rate = 8000
-	var bursts []float64
-	for i := 0; i < 40; i++ {
-		bursts = append(bursts, 2+rng.Float64()*6)
-	}
+	bursts := randomBursts(rng, 40, 2, 6)
 	x, gaps := speechLike(rng, rate, bursts, 0.5)
 	o := DefaultVADOptions()
 	spans := SplitAtPauses(x, rate, o)

@@ -52,10 +52,7 @@ func TestRecognizerOddAudioNoPanic(t *testing.T) {
 func TestRecognizerLongAudioTimes(t *testing.T) {
 	m := randomModel(t, smallConfig(), 6)
 	rng := rand.New(rand.NewPCG(6, 6))
-	var bursts []float64
-	for i := 0; i < 20; i++ {
-		bursts = append(bursts, 3+rng.Float64()*3)
-	}
+	bursts := randomBursts(rng, 20, 3, 3)
 	x, _ := speechLike(rng, 16000, bursts, 0.6)
 	r := NewRecognizer(m, Options{Timestamps: true})
 	res, err := r.Transcribe(&audio.PCM{Samples: x, Rate: 16000})
@@ -98,10 +95,7 @@ func TestRecognizerLongAudioTimes(t *testing.T) {
 func TestTranscribeEach(t *testing.T) {
 	m := randomModel(t, smallConfig(), 6)
 	rng := rand.New(rand.NewPCG(6, 6))
-	var bursts []float64
-	for i := 0; i < 20; i++ {
-		bursts = append(bursts, 3+rng.Float64()*3)
-	}
+	bursts := randomBursts(rng, 20, 3, 3)
 	x, _ := speechLike(rng, 16000, bursts, 0.6)
 	p := &audio.PCM{Samples: x, Rate: 16000}
 	r := NewRecognizer(m, Options{Timestamps: true, Beam: 4, NBest: 2})

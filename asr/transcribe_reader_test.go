@@ -17,10 +17,7 @@ import (
 func TestTranscribeReaderMatchesWhole(t *testing.T) {
 	m := randomModel(t, smallConfig(), 31)
 	rng := rand.New(rand.NewPCG(31, 31))
-	var bursts []float64
-	for range 40 {
-		bursts = append(bursts, 0.5+rng.Float64()*4)
-	}
+	bursts := randomBursts(rng, 40, 0.5, 4)
 	x, _ := speechLike(rng, 16000, bursts, 0.2+rng.Float64()*0.6)
 	wav := wavBytes(t, x)
 	p, err := audio.Decode(bytes.NewReader(wav))
@@ -85,10 +82,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 func TestAlignReaderMatchesAlign(t *testing.T) {
 	m := randomModel(t, smallConfig(), 33)
 	rng := rand.New(rand.NewPCG(33, 33))
-	var bursts []float64
-	for range 25 {
-		bursts = append(bursts, 2+rng.Float64()*3)
-	}
+	bursts := randomBursts(rng, 25, 2, 3)
 	x, _ := speechLike(rng, 16000, bursts, 0.6)
 	wav := wavBytes(t, x)
 	p, err := audio.Decode(bytes.NewReader(wav))

@@ -74,10 +74,7 @@ func TestSplitAtPausesShortRecordingWhole(t *testing.T) {
 func TestSplitAtPausesLocalFloor(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	const rate = 8000
-	var bursts []float64
-	for range 15 {
-		bursts = append(bursts, 2+rng.Float64()*3)
-	}
+	bursts := randomBursts(rng, 15, 2, 3)
 	x, _ := speechLike(rng, rate, bursts, 0.5)
 	o := DefaultVADOptions()
 	alone := SplitAtPauses(x, rate, o)
