@@ -158,23 +158,16 @@ func (h *Handler) readAlignForm(w http.ResponseWriter, r *http.Request, admit fu
 				req.name = fn
 			}
 		case name == "text":
-			v, err := io.ReadAll(io.LimitReader(p, alignMaxTextBytes+1))
-			if err != nil {
-				return nil, h.multipartError(err)
+			if req.text, err = h.readField(p, alignMaxTextBytes); err != nil {
+				return nil, err
 			}
-			if len(v) > alignMaxTextBytes {
-				return nil, errorf(http.StatusBadRequest, "the text field is longer than %s", byteSize(alignMaxTextBytes))
-			}
-			req.text, haveText = string(v), true
+			haveText = true
 		case slices.Contains(alignFields, name):
-			v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+			v, err := h.readField(p, maxFieldBytes)
 			if err != nil {
-				return nil, h.multipartError(err)
+				return nil, err
 			}
-			if len(v) > maxFieldBytes {
-				return nil, errorf(http.StatusBadRequest, "form field %q is longer than %d bytes", name, maxFieldBytes)
-			}
-			fields.Set(name, string(v)) // a form field overrides the query
+			fields.Set(name, v) // a form field overrides the query
 		default:
 			return nil, errorf(http.StatusBadRequest, "unknown form field %q; send %s", name, alignFormFields())
 		}

@@ -184,7 +184,7 @@ func TestAlignBadRequests(t *testing.T) {
 	}
 	// A form whose text field is longer than the limit.
 	ct, body := form([][2]string{{"text", strings.Repeat("a", alignMaxTextBytes+1)}}, wav)
-	if r := post(New(Config{Load: asr.Default, MaxBodyBytes: 4 << 20}), alignPath, ct, body); r.code != 400 || !strings.Contains(fmt.Sprint(r.errorMessage(t)), "text field is longer") {
+	if r := post(New(Config{Load: asr.Default, MaxBodyBytes: 4 << 20}), alignPath, ct, body); r.code != 400 || !strings.Contains(fmt.Sprint(r.errorMessage(t)), `form field "text" is longer than 1 MiB`) {
 		t.Errorf("text over the limit: status %d: %s", r.code, r.body)
 	}
 }

@@ -172,17 +172,17 @@ func (h *Handler) readOpenAIForm(body io.Reader, boundary string) (*openAIReques
 			return nil, badField(name, "unknown_parameter", "unknown form field %q; OpenAI's fields are %s, and ecoute's options %s",
 				name, strings.Join(openAIFields, ", "), strings.Join(asr.OptionNames(), ", "))
 		}
-		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+		v, err := h.readField(p, maxFieldBytes)
 		if err != nil {
-			return nil, h.multipartError(err)
-		}
-		if len(v) > maxFieldBytes {
-			return nil, badField(name, "", "form field %q is longer than %d bytes", name, maxFieldBytes)
+			if he, ok := err.(*httpError); ok && he.field != "" {
+				err = &openAIError{err: he, param: he.field}
+			}
+			return nil, err
 		}
 		if isOption {
-			opts.Add(name, string(v))
+			opts.Add(name, v)
 		} else {
-			fields.Add(name, string(v))
+			fields.Add(name, v)
 		}
 	}
 	if !seenFile {

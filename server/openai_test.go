@@ -230,6 +230,7 @@ func TestOpenAIBadRequests(t *testing.T) {
 		{"prompt", [][2]string{{"prompt", manyWords(asr.MaxHotwords + 1)}}, 400, "prompt", "too many hotwords"},
 		{"temperature", [][2]string{{"temperature", "hot"}}, 400, "temperature", "0 to 1"},
 		{"stream", [][2]string{{"stream", "true"}}, 400, "stream", "not supported"},
+		{"long field", [][2]string{{"prompt", strings.Repeat("a", maxFieldBytes+1)}}, 400, "prompt", `form field "prompt" is longer than 4 KiB`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			msg := openAIErr(t, openAIPost(t, h, wav, c.fields...), c.status, c.param)

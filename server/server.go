@@ -161,8 +161,9 @@ func (h *Handler) Model() (*asr.Model, error) {
 
 // An httpError is an error with the status code it is answered with.
 type httpError struct {
-	code int
-	msg  string
+	code  int
+	msg   string
+	field string // the form field at fault, if one is
 }
 
 func (e *httpError) Error() string { return e.msg }
@@ -528,15 +529,27 @@ func (h *Handler) readMultipart(body io.Reader, boundary string, opts *asr.Optio
 		if _, ok := asr.LookupOption(name); !ok {
 			return nil, "", errorf(http.StatusBadRequest, "unknown form field %q; send %s", name, formFields())
 		}
-		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+		v, err := h.readField(p, maxFieldBytes)
 		if err != nil {
-			return nil, "", h.multipartError(err)
+			return nil, "", err
 		}
-		if len(v) > maxFieldBytes {
-			return nil, "", errorf(http.StatusBadRequest, "form field %q is longer than %d bytes", name, maxFieldBytes)
-		}
-		fields.Add(name, string(v))
+		fields.Add(name, v)
 	}
+}
+
+// readField reads the value of the non-file part p, of at most limit bytes:
+// the one bound on form fields of every route.
+func (h *Handler) readField(p *multipart.Part, limit int64) (string, error) {
+	v, err := io.ReadAll(io.LimitReader(p, limit+1))
+	if err != nil {
+		return "", h.multipartError(err)
+	}
+	if int64(len(v)) > limit {
+		e := errorf(http.StatusBadRequest, "form field %q is longer than %s", p.FormName(), byteSize(limit))
+		e.field = p.FormName()
+		return "", e
+	}
+	return string(v), nil
 }
 
 // readFilePart reads the audio part p, checks that nothing follows it and
