@@ -85,6 +85,10 @@ func main() {
 	truth := fs.String("truth", "strict", "build: strict (the floor leaves out the MP3 decoder's digital silence; clips with 0.15 s of quiet inside the word are skipped) or energy (the first truth: any clip the threshold finds a word in)")
 	seconds := fs.Float64("seconds", 3600, "length of the long file (long)")
 	fs.Parse(os.Args[2:])
+	if *truth != "strict" && *truth != "energy" {
+		fmt.Fprintf(os.Stderr, "align: unknown -truth %q (want strict or energy)\n", *truth)
+		os.Exit(2)
+	}
 	strictTruth = *truth == "strict"
 	var err error
 	switch os.Args[1] {
