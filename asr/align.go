@@ -385,39 +385,49 @@ func nextFound(at *alignText, i int) int {
 }
 
 // Energy snapping: a word's edge found from the posteriors is moved to the
-// edge of the longest quiet stretch within reach that holds or follows the
-// word's last frame (for an end; precedes its first, for a start): up to
+// edge of a quiet stretch within reach that holds or follows the word's
+// last frame (for an end; precedes its first, for a start): up to
 // snapReach seconds forward (snapBack back) of an end, the mirror for a
-// start, never past the neighbouring words' labels. So a stop's closure
-// inside "up" or "stop", shorter than the pause after the word, does not end
-// it, a closure before the posteriors' last frame (a release the network
-// heard) does not either, however long, and a click in the pause does not
-// start the next word. A frame is quiet under the
-// threshold, or in a run of fewer than snapMinLoud loud frames between
-// quiet ones; the threshold is snapFloorDB over the floor of the edge's
-// own side or snapPeakDB under the word's loudest frame, whichever is
-// higher. The floor is the background next to the word: past the first
-// frame snapTailDB under the word's peak, the 10th percentile of up to
-// snapFloorFrames frames, stopping where the level drops snapStepDB under
-// the median of the 5 frames before (a background that steps down, as
-// when noise gives way to digital silence, is measured on the word's side
-// of the step). With fewer than 5 such frames, it is the 10th percentile
-// of the side up to the neighbour within snapContext seconds (of both
-// sides, when that is shorter than snapMinSide frames). With no
-// quiet stretch of two frames within reach (continuous speech), an edge
-// stays where the posteriors put it. The constants were calibrated on the
-// alignment bench's training split (scripts/bench/align.sh, -split train).
+// start, never past the neighbouring words' labels. The stretch is the one
+// nearest the word that lasts snapPause seconds or more (a pause: a stop's
+// closure inside "up", "eight" or "stop" is shorter, so it does not end the
+// word, while a breath or a click beyond a pause does not start it); with
+// no such pause within reach, it is the longest quiet stretch. A closure
+// before the posteriors' last frame (a release the network heard) does not
+// end the word either, however long. A frame is quiet under the threshold,
+// or in a run of fewer than snapMinLoud loud frames between quiet ones
+// (clicks). The threshold is snapPeakDB under the word's loudest frame, or
+// over the background of the edge's own side, whichever is higher. The
+// background is measured next to the word: past the first frame snapTailDB
+// under the word's peak, up to snapFloorFrames frames, stopping where the
+// level drops snapStepDB under the median of the 5 frames before (noise
+// that gives way to digital silence is measured on the word's side of the
+// step). In it, the nearest snapSteadyFrames frames whose levels lie within
+// snapSteadyDB of each other are a steady background (a recording's own
+// hum or hiss, which may be louder than the audio beyond it): the
+// threshold is snapSteadyOverDB over their median. With no steady stretch,
+// it is snapFloorDB over the 10th percentile of the frames. With fewer than
+// 5 frames, the floor is the 10th percentile of the side up to the
+// neighbour within snapContext seconds (of both sides, when that is shorter
+// than snapMinSide frames). With no quiet stretch of two frames within
+// reach (continuous speech), an edge stays where the posteriors put it.
+// The constants were calibrated on the alignment bench's training split
+// (scripts/bench/align.sh, -split train).
 const (
-	snapReach       = 0.50
-	snapBack        = 0.15
-	snapContext     = 1.0
-	snapFloorDB     = 6.0
-	snapPeakDB      = 35.0
-	snapMinSide     = 10 // energy frames (0.1 s)
-	snapMinLoud     = 3  // energy frames
-	snapTailDB      = 20.0
-	snapFloorFrames = 50
-	snapStepDB      = 20.0
+	snapReach        = 0.50
+	snapBack         = 0.15
+	snapContext      = 1.0
+	snapFloorDB      = 6.0
+	snapPeakDB       = 35.0
+	snapMinSide      = 10 // energy frames (0.1 s)
+	snapMinLoud      = 3  // energy frames
+	snapTailDB       = 20.0
+	snapFloorFrames  = 50
+	snapStepDB       = 20.0
+	snapPause        = 0.15
+	snapSteadyFrames = 12
+	snapSteadyDB     = 3.0
+	snapSteadyOverDB = 3.0
 )
 
 // pct10 returns the 10th percentile of x (not empty).
@@ -455,11 +465,11 @@ func (e *energies) frame(t float64) int {
 	return min(max(0, int(t/e.hop)), len(e.db)-1)
 }
 
-// floorBeside returns the background level next to a word whose loudest
-// frame is peak dB, walking from frame f in direction dir (+1 after the
-// word, -1 before it) up to frame lim (excluded); ok is false when fewer
-// than 5 frames of background are found.
-func (e *energies) floorBeside(f, dir, lim int, peak float64) (float64, bool) {
+// quietBeside returns the threshold of quiet next to a word whose loudest
+// frame is peak dB (before the snapPeakDB bound), walking from frame f in
+// direction dir (+1 after the word, -1 before it) up to frame lim
+// (excluded); ok is false when fewer than 5 frames of background are found.
+func (e *energies) quietBeside(f, dir, lim int, peak float64) (float64, bool) {
 	for f != lim && float64(e.db[f]) > peak-snapTailDB {
 		f += dir
 	}
@@ -478,14 +488,34 @@ func (e *energies) floorBeside(f, dir, lim int, peak float64) (float64, bool) {
 	if len(w) < 5 {
 		return 0, false
 	}
-	return pct10(w), true
+	// The nearest steady stretch: a background of its own.
+	for i := 0; i+snapSteadyFrames <= len(w); i++ {
+		if m, ok := steady(w[i : i+snapSteadyFrames]); ok {
+			return m + snapSteadyOverDB, true
+		}
+	}
+	return pct10(w) + snapFloorDB, true
 }
 
-// longestQuiet returns the longest stretch [s, t) of quiet frames within
-// frames [f0, f1] (see snapMinLoud) that reaches into [g0, g1], of at
-// least two frames (one at either end of the audio); ok is false when there
-// is none.
-func (e *energies) longestQuiet(f0, f1, g0, g1 int, thr float64) (s, t int, ok bool) {
+// steady returns the median of x and whether its levels lie within
+// snapSteadyDB of each other.
+func steady(x []float32) (float64, bool) {
+	if float64(slices.Max(x)-slices.Min(x)) > snapSteadyDB {
+		return 0, false
+	}
+	var m [snapSteadyFrames]float32
+	n := copy(m[:], x)
+	slices.Sort(m[:n])
+	return float64(m[n/2]), true
+}
+
+// quietStretch returns the stretch [s, t) of quiet frames within frames
+// [f0, f1] (see snapMinLoud), of at least two frames (one at either end of
+// the audio), that reaches into [g0, g1]: the one nearest the word (the
+// first, for dir +1, after a word; the last, for dir -1, before it) of
+// those that last snapPause or more, or else the longest. ok is false when
+// there is none.
+func (e *energies) quietStretch(f0, f1, g0, g1, dir int, thr float64) (s, t int, ok bool) {
 	if f1 < f0 {
 		return 0, 0, false
 	}
@@ -506,7 +536,9 @@ func (e *energies) longestQuiet(f0, f1, g0, g1 int, thr float64) (s, t int, ok b
 			}
 		}
 	}
-	s, t = -1, -1
+	pause := int(math.Round(snapPause / e.hop))
+	s, t = -1, -1    // the longest
+	ps, pt := -1, -1 // the nearest pause
 	for f := f0; f <= f1; {
 		if !quiet[f-f0] {
 			f++
@@ -516,11 +548,20 @@ func (e *energies) longestQuiet(f0, f1, g0, g1 int, thr float64) (s, t int, ok b
 		for f <= f1 && quiet[f-f0] {
 			f++
 		}
+		if f-1 < g0 || r > g1 {
+			continue
+		}
+		if f-r >= pause && (ps < 0 || dir < 0) {
+			ps, pt = r, f
+		}
 		// Two frames at least, or one at an end of the audio.
 		long := f-r >= 2 || r == 0 || f == len(e.db)
-		if f-1 >= g0 && r <= g1 && long && f-r > t-s {
+		if long && f-r > t-s {
 			s, t = r, f
 		}
+	}
+	if ps >= 0 {
+		return ps, pt, true
 	}
 	return s, t, s >= 0
 }
@@ -537,29 +578,29 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 	// measured; both sides' when the side is short.
 	side := func(f0, f1 int) float64 {
 		if f1-f0 < snapMinSide {
-			return pct10(e.db[c0 : c1+1])
+			return pct10(e.db[c0:c1+1]) + snapFloorDB
 		}
-		return pct10(e.db[f0:f1])
+		return pct10(e.db[f0:f1]) + snapFloorDB
 	}
 	peak := float64(slices.Max(e.db[a : b+1]))
 	hiF, loF := min(e.frame(hi), len(e.db)-1), max(e.frame(lo), 0)
-	floorEnd, ok := e.floorBeside(b, 1, hiF, peak)
+	thrEnd, ok := e.quietBeside(b, 1, hiF, peak)
 	if !ok {
-		floorEnd = side(b+1, min(c1, e.frame(hi))+1)
+		thrEnd = side(b+1, min(c1, e.frame(hi))+1)
 	}
-	floorStart, ok := e.floorBeside(a, -1, loF, peak)
+	thrStart, ok := e.quietBeside(a, -1, loF, peak)
 	if !ok {
-		floorStart = side(max(c0, e.frame(lo)), a)
+		thrStart = side(max(c0, e.frame(lo)), a)
 	}
-	thrStart := max(floorStart+snapFloorDB, peak-snapPeakDB)
-	thrEnd := max(floorEnd+snapFloorDB, peak-snapPeakDB)
+	thrStart = max(thrStart, peak-snapPeakDB)
+	thrEnd = max(thrEnd, peak-snapPeakDB)
 	newStart, newEnd := start, end
 	endLim := min(e.frame(min(end+snapReach, hi)), len(e.db)-1)
-	if s, _, ok := e.longestQuiet(max(a+1, e.frame(end-snapBack)), endLim, b, endLim, thrEnd); ok {
+	if s, _, ok := e.quietStretch(max(a+1, e.frame(end-snapBack)), endLim, b, endLim, 1, thrEnd); ok {
 		newEnd = float64(s) * e.hop
 	}
 	startLim := max(e.frame(max(start-snapReach, lo)), 0)
-	if _, t, ok := e.longestQuiet(startLim, min(b-1, e.frame(start+snapBack)), startLim, a, thrStart); ok {
+	if _, t, ok := e.quietStretch(startLim, min(b-1, e.frame(start+snapBack)), startLim, a, -1, thrStart); ok {
 		newStart = float64(t) * e.hop
 	}
 	newStart = max(newStart, lo)

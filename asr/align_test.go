@@ -264,8 +264,9 @@ func TestAlignSnapPauses(t *testing.T) {
 	const rate = 16000
 	rng := rand.New(rand.NewPCG(3, 4))
 	// signal returns audio of the given seconds whose level at second ts
-	// is level(ts): "tone", "noise" (-47 dBFS), "burst" (-20 dBFS noise)
-	// or anything else for digital silence (-90 dBFS).
+	// is level(ts): "tone", "noise" (-47 dBFS), "low" (-65 dBFS noise),
+	// "burst" (-20 dBFS noise) or anything else for digital silence
+	// (-90 dBFS).
 	signal := func(seconds float64, level func(ts float64) string) []float32 {
 		x := make([]float32, int(seconds*rate))
 		for i := range x {
@@ -274,6 +275,8 @@ func TestAlignSnapPauses(t *testing.T) {
 				x[i] = float32(0.3 * math.Sin(float64(i)*0.2))
 			case "noise":
 				x[i] = float32(0.0045 * rng.NormFloat64())
+			case "low":
+				x[i] = float32(0.00056 * rng.NormFloat64())
 			case "burst":
 				x[i] = float32(0.1 * rng.NormFloat64())
 			default:
@@ -346,6 +349,36 @@ func TestAlignSnapPauses(t *testing.T) {
 	}), rate)
 	if start, end := e.snap(0.55, 0.95, 0, 2.5); !near(start, 0.5) || !near(end, 1.0) {
 		t.Errorf("noise then silence: [%.3f, %.3f], want [0.5, 1.0]", start, end)
+	}
+	// A breath at 0.50-0.58 s, a 0.22 s pause and the word at 0.8-1.3 s,
+	// placed from 0.7 s: the word starts after the pause next to it, not
+	// after the longer silence before the breath.
+	e = newEnergies(signal(2, func(ts float64) string {
+		switch {
+		case in(ts, 0.8, 1.3):
+			return "tone"
+		case in(ts, 0.5, 0.58):
+			return "burst"
+		}
+		return ""
+	}), rate)
+	if start, _ := e.snap(0.7, 1.25, 0, 2); !near(start, 0.8) {
+		t.Errorf("breath beyond a pause: start %.3f, want 0.8", start)
+	}
+	// The recording's own hiss (-47 dBFS) from 0.4 s up to the word at
+	// 0.8-1.3 s, quieter noise (-65 dBFS) before it: the hiss is the
+	// word's background, not part of the word.
+	e = newEnergies(signal(2, func(ts float64) string {
+		switch {
+		case in(ts, 0.8, 1.3):
+			return "tone"
+		case in(ts, 0.4, 0.8):
+			return "noise"
+		}
+		return "low"
+	}), rate)
+	if start, _ := e.snap(0.65, 1.25, 0, 2); !near(start, 0.8) {
+		t.Errorf("steady hiss before the word: start %.3f, want 0.8", start)
 	}
 }
 
