@@ -30,7 +30,12 @@
 // (starts and ends together, then each), the share within 30 and 100 ms, and
 // how many words the hypothesis lacks (counted, and left out of the
 // percentiles), and the signed errors' median and 10th and 90th percentiles
-// (a constant bias shows there).
+// (a constant bias shows there). It prints the same figures for the sharp
+// boundaries alone: those whose truth is itself known to 0.1 s, since a
+// threshold 3 dB lower or higher moves them 0.1 s or less (see bounds). A
+// weak fricative or release at the level of the clip's own background
+// makes an edge that is not: the truth itself is uncertain there by more
+// than the tolerance measured.
 package main
 
 import (
@@ -64,6 +69,8 @@ var strictTruth = true
 
 const (
 	maxInnerQuiet    = 15 // frames (0.15 s)
+	sharpDB          = 3.0
+	sharpFrames      = 10 // frames (0.1 s)
 	digitalSilenceDB = -100.0
 )
 
@@ -162,11 +169,14 @@ func decode(path string) ([]float32, error) {
 // the word's "start" could fall inside a steady background; and a clip whose
 // word holds 0.15 s or more of quiet is skipped (a stop's closure is
 // shorter: two sounds, a breath or a click beside the word, were taken in).
-func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
+//
+// sharp says, for the start and the end, whether the edge is known to 0.1
+// s: a threshold sharpDB lower or higher moves it sharpFrames or less.
+func bounds(x []float32, trimmed bool) (start, end float64, sharp [2]bool, ok bool) {
 	hop := rate / 100
 	n := len(x) / hop
 	if n < 5 {
-		return 0, 0, false
+		return 0, 0, sharp, false
 	}
 	db := make([]float64, n)
 	for i := range db {
@@ -185,46 +195,50 @@ func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 		}
 	}
 	if len(sorted) < 5 {
-		return 0, 0, false
+		return 0, 0, sharp, false
 	}
 	sort.Float64s(sorted)
 	peak, floor := sorted[len(sorted)-1], sorted[len(sorted)/10]
 	thr := peak - 35
 	if !trimmed {
 		if peak-floor < 20 {
-			return 0, 0, false
+			return 0, 0, sharp, false
 		}
 		thr = max(thr, floor+10)
 	}
-	run := func(i, d int) bool {
-		for k := range 3 {
-			j := i + d*k
-			if j < 0 || j >= n || db[j] < thr {
-				return false
+	span := func(thr float64) (a, b int) {
+		run := func(i, d int) bool {
+			for k := range 3 {
+				j := i + d*k
+				if j < 0 || j >= n || db[j] < thr {
+					return false
+				}
+			}
+			return true
+		}
+		a, b = -1, -1
+		for i := 0; i < n && a < 0; i++ {
+			if run(i, 1) {
+				a = i
 			}
 		}
-		return true
-	}
-	a, b := -1, -1
-	for i := 0; i < n && a < 0; i++ {
-		if run(i, 1) {
-			a = i
+		for i := n - 1; i >= 0 && b < 0; i-- {
+			if run(i, -1) {
+				b = i
+			}
 		}
+		return a, b
 	}
-	for i := n - 1; i >= 0 && b < 0; i-- {
-		if run(i, -1) {
-			b = i
-		}
-	}
+	a, b := span(thr)
 	if a < 0 || b < a {
-		return 0, 0, false
+		return 0, 0, sharp, false
 	}
 	// An untrimmed clip whose "speech" runs into its first or last 30 ms
 	// has a level that never falls back to its floor (background noise
 	// louder than the threshold): the edge found there is the clip's, not
 	// the word's.
 	if !trimmed && (a < 3 || b > n-4) {
-		return 0, 0, false
+		return 0, 0, sharp, false
 	}
 	if strictTruth {
 		// One word, one stretch of sound: no quiet of maxInnerQuiet or
@@ -235,14 +249,22 @@ func bounds(x []float32, trimmed bool) (start, end float64, ok bool) {
 			if db[i] < thr {
 				q++
 				if q >= maxInnerQuiet {
-					return 0, 0, false
+					return 0, 0, sharp, false
 				}
 			} else {
 				q = 0
 			}
 		}
 	}
-	return float64(a*hop) / rate, float64((b+1)*hop) / rate, true
+	// An edge is sharp when a threshold sharpDB lower or higher moves it
+	// sharpFrames or less.
+	sharp = [2]bool{true, true}
+	for _, t := range []float64{thr - sharpDB, thr + sharpDB} {
+		a2, b2 := span(t)
+		sharp[0] = sharp[0] && a2 >= 0 && abs(a2-a) <= sharpFrames
+		sharp[1] = sharp[1] && b2 >= 0 && abs(b2-b) <= sharpFrames
+	}
+	return float64(a*hop) / rate, float64((b+1)*hop) / rate, sharp, true
 }
 
 func build(data, out, split string, nFiles, nWords int, seed uint64) error {
@@ -300,13 +322,13 @@ func build(data, out, split string, nFiles, nWords int, seed uint64) error {
 			if err != nil {
 				return err
 			}
-			s, e, ok := bounds(y, trimmed)
+			s, e, sharp, ok := bounds(y, trimmed)
 			if !ok {
 				skipped++
 				continue
 			}
 			off := float64(len(x)) / rate
-			fmt.Fprintf(&truth, "%s\t%d\t%s\t%.4f\t%.4f\n", id, len(ws), c.word, off+s, off+e)
+			fmt.Fprintf(&truth, "%s\t%d\t%s\t%.4f\t%.4f\t%d\t%d\n", id, len(ws), c.word, off+s, off+e, b2i(sharp[0]), b2i(sharp[1]))
 			ws = append(ws, c.word)
 			x = append(x, y...)
 			gapNoise(int((0.1 + 0.7*rng.Float64()) * rate))
@@ -429,9 +451,11 @@ func ours(dir string, o asr.AlignOptions) error {
 type span struct {
 	word       string
 	start, end float64
+	sharp      [2]bool // truth only: the start's and the end's (see bounds)
 }
 
-// readHyp reads id, index, word, start, end lines.
+// readHyp reads id, index, word, start, end lines; a truth's have two more
+// fields, 1 where the start and the end are sharp.
 func readHyp(path string) (map[string][]span, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -448,7 +472,11 @@ func readHyp(path string) (map[string][]span, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s: bad line %q", path, line)
 		}
-		out[f[0]] = append(out[f[0]], span{strings.ToLower(f[2]), s, e})
+		sp := span{word: strings.ToLower(f[2]), start: s, end: e}
+		if len(f) >= 7 {
+			sp.sharp = [2]bool{f[5] == "1", f[6] == "1"}
+		}
+		out[f[0]] = append(out[f[0]], sp)
 	}
 	return out, nil
 }
@@ -472,6 +500,7 @@ func score(dir, hypPath string) error {
 		return err
 	}
 	var starts, ends, sStarts, sEnds []float64 // absolute and signed errors, ms
+	var sharp []float64                        // absolute errors of sharp edges
 	missing, nWords := 0, 0
 	for id, ts := range truth {
 		hs := hyp[id]
@@ -491,6 +520,12 @@ func score(dir, hypPath string) error {
 			ends = append(ends, 1000*math.Abs(hs[k].end-t.end))
 			sStarts = append(sStarts, 1000*(hs[k].start-t.start))
 			sEnds = append(sEnds, 1000*(hs[k].end-t.end))
+			if t.sharp[0] {
+				sharp = append(sharp, starts[len(starts)-1])
+			}
+			if t.sharp[1] {
+				sharp = append(sharp, ends[len(ends)-1])
+			}
 			j = k + 1
 		}
 	}
@@ -515,10 +550,12 @@ func score(dir, hypPath string) error {
 	for _, c := range []struct {
 		name string
 		x    []float64
-	}{{"all boundaries", all}, {"starts", starts}, {"ends", ends}} {
+	}{{"all boundaries", all}, {"starts", starts}, {"ends", ends}, {"sharp ones", sharp}} {
 		fmt.Printf("  %-15s median %5.1f ms  p95 %6.1f ms  mean %6.1f ms  <=30 ms %5.1f%%  <=100 ms %5.1f%%\n",
 			c.name, pct(c.x, 0.5), pct(c.x, 0.95), mean(c.x), within(c.x, 30), within(c.x, 100))
 	}
+	fmt.Printf("  (sharp: %d of the %d boundaries, those a threshold %.0f dB lower or higher moves %d ms or less)\n",
+		len(sharp), len(all), sharpDB, 10*sharpFrames)
 	// Signed: negative is early. A constant bias shows here.
 	fmt.Printf("  signed (aligned - true): starts median %+.1f ms (10th %+.1f, 90th %+.1f), ends median %+.1f ms (10th %+.1f, 90th %+.1f)\n",
 		pct(sStarts, 0.5), pct(sStarts, 0.1), pct(sStarts, 0.9), pct(sEnds, 0.5), pct(sEnds, 0.1), pct(sEnds, 0.9))
@@ -606,7 +643,7 @@ func long(dir string, seconds float64, wavPath, textPath, truthPath string) erro
 			txt.WriteString("\n")
 			off := float64(written) / rate
 			for _, sp := range truth[id] {
-				fmt.Fprintf(&tw, "long\t%d\t%s\t%.4f\t%.4f\n", nw, sp.word, off+sp.start, off+sp.end)
+				fmt.Fprintf(&tw, "long\t%d\t%s\t%.4f\t%.4f\t%d\t%d\n", nw, sp.word, off+sp.start, off+sp.end, b2i(sp.sharp[0]), b2i(sp.sharp[1]))
 				nw++
 			}
 		}
@@ -630,4 +667,18 @@ func long(dir string, seconds float64, wavPath, textPath, truthPath string) erro
 
 func putU32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
