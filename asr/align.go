@@ -415,7 +415,7 @@ func nextFound(at *alignText, i int) int {
 // (scripts/bench/align.sh, -split train).
 const (
 	snapReach        = 0.50
-	snapBack         = 0.15
+	snapBack         = 0.05
 	snapContext      = 1.0
 	snapFloorDB      = 6.0
 	snapPeakDB       = 35.0
@@ -427,7 +427,7 @@ const (
 	snapPause        = 0.15
 	snapSteadyFrames = 12
 	snapSteadyDB     = 3.0
-	snapSteadyOverDB = 3.0
+	snapSteadyOverDB = 2.0
 )
 
 // pct10 returns the 10th percentile of x (not empty).

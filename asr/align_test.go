@@ -226,8 +226,12 @@ func TestAlignEnergySnap(t *testing.T) {
 	if s, en := e.snap(0.6, 2.3, 0, 3); !near(s, 0.5) || !near(en, 2.5) {
 		t.Errorf("inside: [%.3f, %.3f], want [0.5, 2.5]", s, en)
 	}
-	if s, en := e.snap(0.45, 2.6, 0, 3); !near(s, 0.5) || !near(en, 2.5) {
+	if s, en := e.snap(0.47, 2.54, 0, 3); !near(s, 0.5) || !near(en, 2.5) {
 		t.Errorf("outside: [%.3f, %.3f], want [0.5, 2.5]", s, en)
+	}
+	// An end moves back, and a start forward, by snapBack at most.
+	if s, en := e.snap(0.3, 2.7, 0, 3); s > 0.3+snapBack+0.011 || en < 2.7-snapBack-0.011 {
+		t.Errorf("far outside: [%.3f, %.3f] moved more than %.2f s inwards", s, en, snapBack)
 	}
 	if s, en := e.snap(0.6, 2.3, 0.55, 2.4); s < 0.55 || en > 2.4 {
 		t.Errorf("[%.3f, %.3f] past the limits [0.55, 2.4]", s, en)
@@ -323,7 +327,7 @@ func TestAlignSnapPauses(t *testing.T) {
 		t.Errorf("after the closure: start %.3f, want 0.48", start)
 	}
 	// A 20 ms click at 1.52 s in the pause between words at 0.5-1.0 and
-	// 1.6-2.0 s: the second word, placed from 1.48 s, starts at 1.6.
+	// 1.6-2.0 s: the second word, placed from 1.56 s, starts at 1.6.
 	e = newEnergies(signal(3, func(ts float64) string {
 		switch {
 		case in(ts, 0.5, 1.0), in(ts, 1.6, 2.0):
@@ -333,7 +337,7 @@ func TestAlignSnapPauses(t *testing.T) {
 		}
 		return ""
 	}), rate)
-	if start, _ := e.snap(1.48, 1.9, 1.0, 3); !near(start, 1.6) {
+	if start, _ := e.snap(1.56, 1.9, 1.0, 3); !near(start, 1.6) {
 		t.Errorf("click: start %.3f, want 1.6", start)
 	}
 	// A word at 0.5-1.0 s in noise from 0.2 to 1.3 s, digital silence
@@ -351,7 +355,7 @@ func TestAlignSnapPauses(t *testing.T) {
 		t.Errorf("noise then silence: [%.3f, %.3f], want [0.5, 1.0]", start, end)
 	}
 	// A breath at 0.50-0.58 s, a 0.22 s pause and the word at 0.8-1.3 s,
-	// placed from 0.7 s: the word starts after the pause next to it, not
+	// placed from 0.76 s: the word starts after the pause next to it, not
 	// after the longer silence before the breath.
 	e = newEnergies(signal(2, func(ts float64) string {
 		switch {
@@ -362,7 +366,7 @@ func TestAlignSnapPauses(t *testing.T) {
 		}
 		return ""
 	}), rate)
-	if start, _ := e.snap(0.7, 1.25, 0, 2); !near(start, 0.8) {
+	if start, _ := e.snap(0.76, 1.25, 0, 2); !near(start, 0.8) {
 		t.Errorf("breath beyond a pause: start %.3f, want 0.8", start)
 	}
 	// The recording's own hiss (-47 dBFS) from 0.4 s up to the word at
@@ -377,7 +381,7 @@ func TestAlignSnapPauses(t *testing.T) {
 		}
 		return "low"
 	}), rate)
-	if start, _ := e.snap(0.65, 1.25, 0, 2); !near(start, 0.8) {
+	if start, _ := e.snap(0.76, 1.25, 0, 2); !near(start, 0.8) {
 		t.Errorf("steady hiss before the word: start %.3f, want 0.8", start)
 	}
 }
