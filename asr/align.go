@@ -407,9 +407,9 @@ func nextFound(at *alignText, i int) int {
 // hum or hiss, which may be louder than the audio beyond it): the
 // threshold is snapSteadyOverDB over their median. With no steady stretch,
 // it is snapFloorDB over the 10th percentile of the frames. With fewer than
-// 5 frames, the floor is the 10th percentile of the side up to the
-// neighbour within snapContext seconds (of both sides, when that is shorter
-// than snapMinSide frames). With no quiet stretch of two frames within
+// 5 frames, it is snapFloorDB over the 10th percentile of the side up to
+// the neighbour within snapContext seconds (of both sides, when that is
+// shorter than snapMinSide frames). With no quiet stretch of two frames within
 // reach (continuous speech), an edge stays where the posteriors put it.
 // The constants were calibrated on the alignment bench's training split
 // (scripts/bench/align.sh, -split train).
@@ -574,8 +574,8 @@ func (e *energies) snap(start, end, lo, hi float64) (float64, float64) {
 	}
 	a, b := e.frame(start), e.frame(end-1e-9)
 	c0, c1 := e.frame(start-snapContext), e.frame(end+snapContext)
-	// The side's floor, when the background next to the word cannot be
-	// measured; both sides' when the side is short.
+	// The side's threshold, when the background next to the word cannot
+	// be measured: over the side's floor, or both sides' when it is short.
 	side := func(f0, f1 int) float64 {
 		if f1-f0 < snapMinSide {
 			return pct10(e.db[c0:c1+1]) + snapFloorDB
