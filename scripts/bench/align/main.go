@@ -206,7 +206,7 @@ func bounds(x []float32, trimmed bool) (start, end float64, sharp [2]bool, ok bo
 		}
 		thr = max(thr, floor+10)
 	}
-	span := func(thr float64) (a, b int) {
+	edges := func(thr float64) (a, b int) {
 		run := func(i, d int) bool {
 			for k := range 3 {
 				j := i + d*k
@@ -229,7 +229,7 @@ func bounds(x []float32, trimmed bool) (start, end float64, sharp [2]bool, ok bo
 		}
 		return a, b
 	}
-	a, b := span(thr)
+	a, b := edges(thr)
 	if a < 0 || b < a {
 		return 0, 0, sharp, false
 	}
@@ -260,7 +260,7 @@ func bounds(x []float32, trimmed bool) (start, end float64, sharp [2]bool, ok bo
 	// sharpFrames or less.
 	sharp = [2]bool{true, true}
 	for _, t := range []float64{thr - sharpDB, thr + sharpDB} {
-		a2, b2 := span(t)
+		a2, b2 := edges(t)
 		sharp[0] = sharp[0] && a2 >= 0 && abs(a2-a) <= sharpFrames
 		sharp[1] = sharp[1] && b2 >= 0 && abs(b2-b) <= sharpFrames
 	}
