@@ -83,9 +83,9 @@ func (e *Engine) WriteStream(id int, samples []float32) (u StreamUpdate, err err
 	defer catch(&err)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ls, ok := e.streams[id]
-	if !ok {
-		return u, errorf(CodeOptions, "stream %d is not open", id)
+	ls, err := e.openStream(id)
+	if err != nil {
+		return u, err
 	}
 	if max := e.Limits.MaxSeconds; max > 0 && ls.s.Duration()+float64(len(samples))/float64(ls.s.Rate()) > max {
 		return u, errorf(CodeTooLong, "the stream is longer than %s, the most this page transcribes", clock(max))
@@ -102,9 +102,9 @@ func (e *Engine) CloseStream(id int, name string) (u StreamUpdate, err error) {
 	defer catch(&err)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ls, ok := e.streams[id]
-	if !ok {
-		return u, errorf(CodeOptions, "stream %d is not open", id)
+	ls, err := e.openStream(id)
+	if err != nil {
+		return u, err
 	}
 	delete(e.streams, id)
 	t0 := time.Now()
@@ -148,4 +148,13 @@ func (e *Engine) CloseStreamJSON(id int, name string) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(u)
+}
+
+// openStream returns stream id; e.mu is held.
+func (e *Engine) openStream(id int) (*liveStream, error) {
+	ls, ok := e.streams[id]
+	if !ok {
+		return nil, errorf(CodeOptions, "stream %d is not open", id)
+	}
+	return ls, nil
 }
