@@ -259,11 +259,12 @@ func TestAlignEnergySnap(t *testing.T) {
 	}
 }
 
-// TestAlignSnapPauses: an edge goes to the longest quiet stretch within
-// reach, so a stop's closure does not end a word and a click in a pause
-// does not start one; the floor is the background next to the word, so a
-// word in noise that steps down to digital silence ends where the word
-// does, not at the step.
+// TestAlignSnapPauses: an edge goes to the nearest pause within reach (the
+// longest quiet stretch when there is none), so a stop's closure does not
+// end a word, and neither a click in a pause nor a breath beyond one starts
+// one; the threshold comes from the background next to the word, so a word
+// in noise that steps down to digital silence ends where the word does, not
+// at the step, and a recording's steady hiss is not part of the word.
 func TestAlignSnapPauses(t *testing.T) {
 	const rate = 16000
 	rng := rand.New(rand.NewPCG(3, 4))
